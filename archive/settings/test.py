@@ -1,0 +1,10 @@
+"""Tests: the real PostgreSQL (DATABASE_URL or embedded), fast hashing, media in a temp dir."""
+
+import tempfile
+from pathlib import Path
+
+from archive.settings.dev import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="archive-test-media-"))

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    """Documents and what belongs to them. Depends on `people`, never the reverse."""
+
+    name = "documents"
+    verbose_name = "Documents"
+
+    def ready(self):
+        from documents import signals  # noqa: F401  (connects search-vector upkeep)

@@ -1,0 +1,689 @@
+"""Documents and what belongs to them: repositories, collections, subjects, typed entity links.
+
+"What is public" lives in one place: `Document.objects.published()`.
+"""
+
+from datetime import timedelta
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce, ExtractDay, Now
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from archive.partialdates import PartialDate, Precision
+from archive.text import FOLD_FROM, FOLD_TO
+from people.models import Organization, Person, Place
+
+RECORD_NUMBER_SEQUENCE = "documents_record_number_seq"
+
+
+class SlugNaturalKeyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugNamed(models.Model):
+    """A small named vocabulary record addressed by slug (repositories, types, funders...)."""
+
+    name = models.CharField(max_length=255, unique=True, help_text="The name as readers see it.")
+    slug = models.SlugField(
+        max_length=255, unique=True, blank=True, help_text="The name in page addresses."
+    )
+
+    objects = SlugNaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:255]
+        super().save(*args, **kwargs)
+
+
+class Repository(SlugNamed):
+    """An archive that holds originals (RGASPI, GARF)."""
+
+    abbreviation = models.CharField(
+        max_length=32, blank=True, help_text="The usual short form, e.g. “RGASPI”."
+    )
+    location = models.CharField(max_length=255, blank=True, help_text="City and country.")
+    url = models.URLField(blank=True, help_text="The repository's own website.")
+    description = models.TextField(blank=True, help_text="A short public description.")
+
+    class Meta(SlugNamed.Meta):
+        verbose_name_plural = "repositories"
+
+    def __str__(self) -> str:
+        if self.abbreviation and self.abbreviation not in self.name:
+            return f"{self.name} ({self.abbreviation})"
+        return self.name
+
+
+class DocumentType(SlugNamed):
+    """The form of a document: decision, minutes, telegram, report, letter..."""
+
+    description = models.TextField(blank=True, help_text="When to use this type.")
+
+
+class Language(models.Model):
+    code = models.CharField(
+        max_length=16, unique=True, help_text="ISO 639 code, e.g. “ru”; used in `lang` attributes."
+    )
+    name = models.CharField(max_length=64, unique=True, help_text="English name, e.g. “Russian”.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    class _Manager(models.Manager):
+        def get_by_natural_key(self, code):
+            return self.get(code=code)
+
+    objects = _Manager()
+
+
+class Funder(SlugNamed):
+    """Who paid for obtaining or translating documents (shown in the funder line)."""
+
+
+class Collection(models.Model):
+    title = models.CharField(max_length=255, help_text="The collection's public title.")
+    slug = models.SlugField(max_length=255, unique=True, help_text="The title in page addresses.")
+    description = models.TextField(blank=True, help_text="What the collection holds and why.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugNaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("collection_detail", kwargs={"slug": self.slug})
+
+
+class Subject(TagBase):
+    """A subject heading, attached to documents through taggit."""
+
+    description = models.TextField(blank=True, help_text="Scope note: what belongs here.")
+
+    objects = SlugNaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("merge_subject", "Can merge subjects")]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("subject_detail", kwargs={"slug": self.slug})
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        """The only definition of what anonymous readers may see.
+
+        Published, and past any embargo: the embargo is compared with the database clock at
+        read time, so an embargoed document becomes public by itself with no job to run.
+        """
+        return self.filter(status=Document.Status.PUBLISHED).filter(
+            Q(publish_on__isnull=True) | Q(publish_on__lte=Now())
+        )
+
+    def visible_to(self, user):
+        """Staff preview drafts; everyone else gets `published()`."""
+        if user is not None and user.is_active and user.is_staff:
+            return self
+        return self.published()
+
+    def chronological(self):
+        return self.order_by(F("date_earliest").asc(nulls_last=True), "record_number")
+
+
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
+    def get_by_natural_key(self, record_number):
+        return self.get(record_number=record_number)
+
+
+def _folded(expression):
+    return Func(
+        Coalesce(expression, Value(""), output_field=models.TextField()),
+        Value(FOLD_FROM),
+        Value(FOLD_TO),
+        function="translate",
+        output_field=models.TextField(),
+    )
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    record_number = models.PositiveIntegerField(
+        unique=True,
+        editable=False,
+        db_default=Func(Value(RECORD_NUMBER_SEQUENCE), function="nextval"),
+        help_text="Stable public number, assigned once and never reused.",
+    )
+    slug = models.SlugField(
+        max_length=255,
+        blank=True,
+        help_text="The title in the page address; blank fills it from the title. "
+        "Old addresses keep working.",
+    )
+    title = models.CharField(max_length=500, help_text="The document's title as published.")
+
+    date_precision = models.CharField(
+        "date precision",
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text="How exactly the date is known. Month: earliest is the 1st; year: January 1.",
+    )
+    date_earliest = models.DateField(
+        "date (earliest)",
+        null=True,
+        blank=True,
+        help_text="The date, or the first day it may be. Empty only when undated.",
+    )
+    date_latest = models.DateField(
+        "date (latest)",
+        null=True,
+        blank=True,
+        help_text="The last day it may be. Filled in for day, month and year precision; "
+        "give it for a range.",
+    )
+    date_circa = models.BooleanField(
+        "circa", default=False, help_text="The date is approximate (shown as “c.”)."
+    )
+
+    summary = models.TextField(
+        blank=True, help_text="One or two sentences on what the document says; shown in lists."
+    )
+    full_text = models.TextField(
+        blank=True,
+        help_text="English translation. Limited HTML (paragraphs, emphasis, lists, tables, "
+        "footnotes); anything else is removed on save. Leave empty if no text is available.",
+    )
+    original_text = models.TextField(
+        blank=True,
+        help_text="Text in the original language, same limited HTML. Leave empty if unknown.",
+    )
+    original_languages = models.ManyToManyField(
+        Language,
+        blank=True,
+        related_name="documents",
+        help_text="Language(s) of the original.",
+    )
+    document_type = models.ForeignKey(
+        DocumentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="The document's form: decision, telegram, report...",
+    )
+    source_citation = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Archival locator of the original, e.g. “RGASPI, f. 17, op. 162, d. 18, "
+        "ll. 140-141”. Leave empty when the locator is unknown; the page says so.",
+    )
+    repository = models.ForeignKey(
+        Repository,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name="original archive",
+        help_text="The archive that holds the original.",
+    )
+    obtained_by = models.CharField(
+        max_length=255, blank=True, help_text="Who obtained the copy, e.g. “Jamil Hasanli”."
+    )
+    translated_by = models.CharField(
+        max_length=255, blank=True, help_text="Who translated it, e.g. “Gary Goldberg”."
+    )
+    funders = models.ManyToManyField(
+        Funder, blank=True, related_name="documents", help_text="Who funded obtaining it."
+    )
+    rights = models.TextField(
+        blank=True, help_text="Rights statement for this document. Blank: the site's default."
+    )
+    original_classification = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Classification marked on the original, e.g. “Top Secret”.",
+    )
+    source_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Where this document was first published online, if elsewhere.",
+    )
+    collections = models.ManyToManyField(
+        Collection,
+        blank=True,
+        related_name="documents",
+        help_text="Collections this document belongs to.",
+    )
+    subjects = TaggableManager(
+        through="TaggedDocument",
+        blank=True,
+        help_text="Subject headings, comma-separated. New ones are created as you type them.",
+    )
+    people = models.ManyToManyField(Person, through="DocumentPerson", related_name="documents")
+    organizations = models.ManyToManyField(
+        Organization, through="DocumentOrganization", related_name="documents"
+    )
+    places = models.ManyToManyField(Place, through="DocumentPlace", related_name="documents")
+
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published documents (past any embargo) are public.",
+    )
+    publish_on = models.DateTimeField(
+        "embargo until",
+        null=True,
+        blank=True,
+        help_text="Optional embargo: a published document stays hidden until this moment.",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was first published."
+    )
+    internal_notes = models.TextField(
+        blank=True, help_text="Notes for archivists; never shown on the public site."
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Incremented on every save; guards against lost edits."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Names and variants of linked entities and subjects, kept current by documents.search.
+    entity_text = models.TextField(blank=True, default="", editable=False)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector(_folded(F("title")), config="english", weight="A")
+            + SearchVector(_folded(F("summary")), config="english", weight="B")
+            + SearchVector(_folded(F("entity_text")), config="english", weight="B")
+            + SearchVector(_folded(F("full_text")), config="english", weight="C")
+            + SearchVector(_folded(F("source_citation")), config="simple", weight="D")
+            + SearchVector(_folded(F("original_text")), config="simple", weight="D")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = DocumentManager()
+
+    class Meta:
+        ordering = [F("date_earliest").asc(nulls_last=True), "record_number"]
+        permissions = [("publish_document", "Can publish, withdraw and embargo documents")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="document_search_gin"),
+            models.Index(fields=["date_earliest", "date_latest"], name="document_date_idx"),
+            models.Index(fields=["status", "publish_on"], name="document_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        date_precision=Precision.UNDATED,
+                        date_earliest__isnull=True,
+                        date_latest__isnull=True,
+                        date_circa=False,
+                    )
+                    | (
+                        ~Q(date_precision=Precision.UNDATED)
+                        & Q(date_earliest__isnull=False, date_latest__isnull=False)
+                        & Q(date_latest__gte=F("date_earliest"))
+                    )
+                ),
+                name="document_date_bounds",
+                violation_error_message=(
+                    "A dated document needs an earliest and a latest day, the latest not before "
+                    "the earliest; an undated one has neither and is not circa."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision=Precision.DAY) | Q(date_latest=F("date_earliest")),
+                name="document_date_day",
+                violation_error_message="A day-precision date has one day: latest = earliest.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision=Precision.MONTH)
+                | (
+                    Q(date_earliest__day=1)
+                    & Q(date_latest__year=F("date_earliest__year"))
+                    & Q(date_latest__month=F("date_earliest__month"))
+                    & Exact(ExtractDay(F("date_latest") + timedelta(days=1)), 1)
+                ),
+                name="document_date_month",
+                violation_error_message=(
+                    "A month-precision date runs from the first to the last day of one month."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision=Precision.YEAR)
+                | Q(
+                    date_earliest__month=1,
+                    date_earliest__day=1,
+                    date_latest__month=12,
+                    date_latest__day=31,
+                    date_latest__year=F("date_earliest__year"),
+                ),
+                name="document_date_year",
+                violation_error_message=(
+                    "A year-precision date runs from January 1 to December 31 of one year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision=Precision.RANGE)
+                | Q(date_latest__gt=F("date_earliest")),
+                name="document_date_range",
+                violation_error_message="A date range must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="document_title_not_empty",
+                violation_error_message="A document needs a title.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="document_published_has_timestamp",
+                violation_error_message="A published document records when it was published.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self):
+        return (self.record_number,)
+
+    def get_absolute_url(self):
+        return reverse(
+            "document_detail", kwargs={"record_number": self.record_number, "slug": self.slug}
+        )
+
+    @property
+    def date(self) -> PartialDate:
+        return PartialDate(
+            self.date_precision, self.date_earliest, self.date_latest, self.date_circa
+        )
+
+    @property
+    def date_display(self) -> str:
+        return self.date.display()
+
+    @property
+    def is_public(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == self.Status.PUBLISHED and (
+            self.publish_on is None or self.publish_on <= timezone.now()
+        )
+
+    @property
+    def rights_statement(self) -> str:
+        from django.conf import settings
+
+        return self.rights or settings.ARCHIVE_DEFAULT_RIGHTS
+
+    def set_date(self, text: str) -> None:
+        """Set the date from archivist input such as `1945-07`, `1935/1936` or `c. 1936`."""
+        value = PartialDate.parse(text)
+        self.date_precision = value.precision
+        self.date_earliest, self.date_latest = value.earliest, value.latest
+        self.date_circa = value.circa
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from archive.partialdates import month_end
+
+        errors = {}
+        precision, earliest = self.date_precision, self.date_earliest
+        if precision == Precision.UNDATED:
+            self.date_earliest = self.date_latest = None
+            self.date_circa = False
+        elif earliest is None:
+            errors["date_earliest"] = "Give the date, or choose “Undated” as the precision."
+        elif precision == Precision.DAY:
+            self.date_latest = earliest
+        elif precision == Precision.MONTH:
+            self.date_earliest = earliest.replace(day=1)
+            self.date_latest = month_end(earliest.year, earliest.month)
+        elif precision == Precision.YEAR:
+            self.date_earliest = earliest.replace(month=1, day=1)
+            self.date_latest = earliest.replace(month=12, day=31)
+        elif precision == Precision.RANGE:
+            if self.date_latest is None:
+                errors["date_latest"] = "A range needs its last day."
+            elif self.date_latest <= earliest:
+                errors["date_latest"] = "A date range must end after it starts."
+        if not (self.title or "").strip():
+            errors["title"] = "A document needs a title."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:255] or "document"
+        from documents.html import sanitize_html
+
+        self.full_text = sanitize_html(self.full_text)
+        self.original_text = sanitize_html(self.original_text)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            from django.utils import timezone
+
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class TaggedDocument(TaggedItemBase):
+    """Document–subject link (taggit through model with a real foreign key, so fixtures
+    can use natural keys)."""
+
+    content_object = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="subject_links"
+    )
+    tag = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="document_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_document_unique")
+        ]
+
+    def natural_key(self):
+        return (self.content_object.record_number, self.tag.slug)
+
+    class _Manager(models.Manager):
+        def get_by_natural_key(self, record_number, slug):
+            return self.get(content_object__record_number=record_number, tag__slug=slug)
+
+    objects = _Manager()
+
+
+class Role(models.TextChoices):
+    AUTHOR = "author", "Author"
+    SIGNATORY = "signatory", "Signatory"
+    RECIPIENT = "recipient", "Recipient"
+    MENTIONED = "mentioned", "Mentioned"
+
+
+class PlaceRole(models.TextChoices):
+    ORIGIN = "origin", "Place of writing"
+    DESTINATION = "destination", "Destination"
+    MENTIONED = "mentioned", "Place discussed"
+
+
+class DocumentLink(models.Model):
+    """A typed link from a document to an entity, with a role and an uncertainty flag."""
+
+    uncertain = models.BooleanField(
+        default=False, help_text="Tick if the identification or the role is uncertain."
+    )
+    note = models.CharField(
+        max_length=500, blank=True, help_text="Optional public note on this link."
+    )
+
+    ENTITY_FIELD = ""
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        entity = getattr(self, self.ENTITY_FIELD)
+        return (self.document.record_number, entity.slug, self.role)
+
+    natural_key.dependencies = ["documents.document"]
+
+
+class _LinkManager(models.Manager):
+    def get_by_natural_key(self, record_number, slug, role):
+        field = self.model.ENTITY_FIELD
+        return self.get(
+            document__record_number=record_number, **{f"{field}__slug": slug}, role=role
+        )
+
+
+class DocumentPerson(DocumentLink):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="person_links")
+    ENTITY_FIELD = "person"
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="document_links")
+    role = models.CharField(
+        max_length=16, choices=Role.choices, default=Role.MENTIONED, help_text="The person's role."
+    )
+    objects = _LinkManager()
+
+    class Meta:
+        verbose_name = "person in document"
+        verbose_name_plural = "people in documents"
+        ordering = ["role", "person__sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "person", "role"], name="document_person_role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class DocumentOrganization(DocumentLink):
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="organization_links"
+    )
+    ENTITY_FIELD = "organization"
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="document_links"
+    )
+    role = models.CharField(
+        max_length=16,
+        choices=Role.choices,
+        default=Role.MENTIONED,
+        help_text="The organization's role.",
+    )
+    objects = _LinkManager()
+
+    class Meta:
+        verbose_name = "organization in document"
+        verbose_name_plural = "organizations in documents"
+        ordering = ["role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "organization", "role"],
+                name="document_organization_role_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class DocumentPlace(DocumentLink):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="place_links")
+    ENTITY_FIELD = "place"
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="document_links")
+    role = models.CharField(
+        max_length=16,
+        choices=PlaceRole.choices,
+        default=PlaceRole.MENTIONED,
+        help_text="How the place figures in the document.",
+    )
+    objects = _LinkManager()
+
+    class Meta:
+        verbose_name = "place in document"
+        verbose_name_plural = "places in documents"
+        ordering = ["role", "place__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "place", "role"], name="document_place_role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} ({self.get_role_display()})"
+
+
+def scan_upload_to(instance, filename):
+    return f"scans/{instance.document.record_number}/{filename}"
+
+
+def thumbnail_upload_to(instance, filename):
+    return f"scans/{instance.document.record_number}/thumbs/{filename}"
+
+
+class Scan(models.Model):
+    """A page image or PDF of the original, in reading order."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="scans")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order among the document's scans (smallest first)."
+    )
+    file = models.FileField(
+        upload_to=scan_upload_to, help_text="An image (JPEG, PNG, TIFF) or a PDF of the original."
+    )
+    thumbnail = models.ImageField(upload_to=thumbnail_upload_to, blank=True, editable=False)
+    caption = models.CharField(max_length=255, blank=True, help_text="E.g. “Page 1 (recto)”.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name

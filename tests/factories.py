@@ -1,0 +1,162 @@
+"""factory_boy factories for the archive's models. Shared by every test file."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from documents.models import (
+    Collection,
+    Document,
+    DocumentOrganization,
+    DocumentPerson,
+    DocumentPlace,
+    DocumentType,
+    Funder,
+    Language,
+    Repository,
+    Subject,
+)
+from people.models import Organization, Person, Place
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    name = factory.Sequence(lambda n: f"Place {n}")
+    slug = factory.Sequence(lambda n: f"place-{n}")
+    kind = Place.Kind.CITY
+
+
+class RepositoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Repository
+        django_get_or_create = ["slug"]
+
+    name = "Russian State Archive of Socio-Political History"
+    abbreviation = "RGASPI"
+    slug = "rgaspi"
+
+
+class DocumentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentType
+        django_get_or_create = ["slug"]
+
+    name = "Decision"
+    slug = "decision"
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+        django_get_or_create = ["code"]
+
+    code = "ru"
+    name = "Russian"
+
+
+class FunderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Funder
+        django_get_or_create = ["slug"]
+
+    name = "MacArthur Foundation"
+    slug = "macarthur-foundation"
+
+
+class CollectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Collection
+
+    title = factory.Sequence(lambda n: f"Collection {n}")
+    slug = factory.Sequence(lambda n: f"collection-{n}")
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subject
+
+    name = factory.Sequence(lambda n: f"Subject {n}")
+    slug = factory.Sequence(lambda n: f"subject-{n}")
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A published, day-precision document. Use `status=Document.Status.DRAFT` for drafts."""
+
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Document {n}")
+    summary = "A summary of the document."
+    date_precision = "day"
+    date_earliest = factory.Sequence(lambda n: datetime.date(1935, 1, 1) + datetime.timedelta(n))
+    date_latest = factory.SelfAttribute("date_earliest")
+    status = Document.Status.PUBLISHED
+    repository = factory.SubFactory(RepositoryFactory)
+    document_type = factory.SubFactory(DocumentTypeFactory)
+
+
+class DocumentPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentPerson
+
+    document = factory.SubFactory(DocumentFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "mentioned"
+
+
+class DocumentOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentOrganization
+
+    document = factory.SubFactory(DocumentFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "mentioned"
+
+
+class DocumentPlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentPlace
+
+    document = factory.SubFactory(DocumentFactory)
+    place = factory.SubFactory(PlaceFactory)
+    role = "mentioned"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """`UserFactory(groups=["Archivist"])` joins the named groups (created by migrations)."""
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get(name=name))
+        if create:
+            self.save()
