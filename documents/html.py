@@ -1,4 +1,4 @@
-"""Sanitizing archivist-entered HTML (full text, original text). Filled in by the scans/HTML work."""
+"""Sanitizing archivist-entered HTML (full text, original text)."""
 
 
 def sanitize_html(value: str) -> str:

@@ -170,7 +170,7 @@ class Organization(Entity):
         max_length=32,
         blank=True,
         validators=[validate_partial_date],
-        help_text="Dissolution date as YYYY, YYYY-MM or YYYY-MM-DD. Blank: unknown or still exists.",
+        help_text="Dissolution date as YYYY, YYYY-MM or YYYY-MM-DD. Blank: unknown or extant.",
     )
 
     class Meta:
