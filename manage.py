@@ -7,7 +7,12 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings.dev")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+
+    # Load settings now so a misconfiguration (e.g. production without SECRET_KEY) stops the
+    # command loudly instead of Django quietly falling back to defaults.
+    settings.INSTALLED_APPS  # noqa: B018
 
     execute_from_command_line(sys.argv)
 

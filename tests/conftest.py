@@ -13,3 +13,37 @@ def demo(db):
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
+
+
+# --- Browser tests: they need Debian's Chromium; without it, say so plainly and run the rest.
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_available() -> bool:
+    import os
+
+    return os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_report_header(config):
+    if chromium_available():
+        return f"browser tests: using {CHROMIUM}"
+    return f"browser tests: NOT RUN - no Chromium at {CHROMIUM} (apt-get install chromium)"
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_available():
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not chromium_available():
+        terminalreporter.write_line(
+            f"NOTE: browser tests were not run because there is no Chromium at {CHROMIUM}. "
+            "Install it (apt-get install chromium) to run them; everything else ran.",
+            yellow=True,
+        )
