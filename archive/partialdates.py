@@ -75,8 +75,8 @@ class PartialDate:
             start, _, end = text.partition("/")
             earliest = parse_point(start)[0]
             latest = parse_point(end)[1]
-            if latest < earliest:
-                raise ValueError("A date range cannot end before it starts.")
+            if latest <= earliest:
+                raise ValueError("A date range must end after it starts.")
             return cls(Precision.RANGE, earliest, latest, circa)
         earliest, latest, precision = parse_point(text)
         return cls(precision, earliest, latest, circa)
@@ -135,6 +135,8 @@ def _range(start: date, end: date) -> str:
     if (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31):
         return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
     if _is_month_start(start) and _is_month_end(end):
+        if (start.year, start.month) == (end.year, end.month):
+            return _month(start)
         if start.year == end.year:
             return f"{start.strftime('%B')}–{end.strftime('%B')} {end.year}"
         return f"{_month(start)} – {_month(end)}"

@@ -166,6 +166,19 @@ class DocumentQuerySet(models.QuerySet):
     def chronological(self):
         return self.order_by(F("date_earliest").asc(nulls_last=True), "record_number")
 
+    def search(self, q: str):
+        """Documents matching reader input in web-search syntax ("quoted phrase", or, -word),
+        annotated with `rank`. The query is accent-folded here exactly as the stored vector is
+        folded in SQL, so "Urumqi" finds "Ürümqi"."""
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        from archive.text import fold
+
+        query = SearchQuery(fold(q), search_type="websearch", config="english")
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
     def get_by_natural_key(self, record_number):

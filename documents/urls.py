@@ -3,7 +3,7 @@ import `documents`."""
 
 from django.urls import path
 
-from documents.views import citations, document, entities, listing
+from documents.views import citations, document, entities, listing, scans
 
 urlpatterns = [
     path("documents/", listing.document_list, name="document_list"),
@@ -19,6 +19,17 @@ urlpatterns = [
         name="document_bibtex",
     ),
     path("documents/<int:record_number>/cite.ris", citations.document_ris, name="document_ris"),
+    path(
+        "documents/<int:record_number>/scans/<int:scan_id>/file",
+        scans.scan_file,
+        name="scan_file",
+    ),
+    path(
+        "documents/<int:record_number>/scans/<int:scan_id>/thumbnail",
+        scans.scan_file,
+        {"variant": "thumbnail"},
+        name="scan_thumbnail",
+    ),
     path("people/", entities.person_list, name="person_list"),
     path("people/<str:slug>/", entities.person_detail, name="person_detail"),
     path("organizations/", entities.organization_list, name="organization_list"),

@@ -84,6 +84,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+SCAN_MAX_UPLOAD_MB = int(env_str("SCAN_MAX_UPLOAD_MB", "50"))
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"
 

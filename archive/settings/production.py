@@ -26,3 +26,37 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Media storage (scans). Local MEDIA_ROOT unless a bucket is configured; then S3 or any
+# S3-compatible store (MinIO, Ceph, R2...) through django-storages (`pip install .[s3]`).
+# Credentials are read by django-storages/boto3 from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# (or an instance role), never from this file.
+MEDIA_STORAGE = (env_str("MEDIA_STORAGE", "") or "").strip().lower() or (
+    "s3" if env_str("AWS_STORAGE_BUCKET_NAME") else "local"
+)
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("MEDIA_STORAGE must be “local” or “s3”.")
+if MEDIA_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _s3_options = {
+        "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+        # Never overwrite: two scans named “page1.jpg” must stay two files.
+        "file_overwrite": False,
+        # Private bucket, expiring signed links: scans of unpublished documents stay private.
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+        "querystring_expire": int(env_str("AWS_QUERYSTRING_EXPIRE", "3600")),
+        "location": env_str("AWS_LOCATION", "media"),
+    }
+    for _option, _variable in [
+        ("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+        ("region_name", "AWS_S3_REGION_NAME"),
+        ("custom_domain", "AWS_S3_CUSTOM_DOMAIN"),
+        ("addressing_style", "AWS_S3_ADDRESSING_STYLE"),
+    ]:
+        if env_str(_variable):
+            _s3_options[_option] = env_str(_variable)
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options},
+    }

@@ -1,10 +1,12 @@
-"""Search and browse: /documents/. (Reading-room work fills this in.)"""
+"""Search and browse: /documents/. Public: only `Document.objects.published()`, for everyone."""
 
-from django.http import HttpResponse
+from django.shortcuts import render
 
-from documents.models import Document
+from documents.listing import build_listing
 
 
 def document_list(request):
-    docs = Document.objects.published()
-    return HttpResponse("\n".join(str(d) for d in docs), content_type="text/plain")
+    listing = build_listing(request)
+    return render(
+        request, "documents/document_list.html", {"listing": listing}, status=listing.status
+    )

@@ -1,0 +1,414 @@
+"""How a document is cited: the archive's citation line, BibTeX, RIS, meta tags and JSON-LD.
+
+Everything is computed from one document whose links are already loaded (the document page
+prefetches them), so citing adds no queries. Reference managers differ in what they read:
+Zotero reads `citation_*` meta tags and RIS (AN = archive location, DB = archive), BibTeX
+tools read the .bib file, search engines read schema.org JSON-LD. All say the same thing.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+from archive.partialdates import Precision
+from documents.models import Document, PlaceRole, Role
+
+# Characters BibTeX treats specially, and their escaped forms (one pass, so the backslash
+# added for one character is never escaped again).
+_BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_ESCAPES))
+_BIBTEX_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun"]
+_BIBTEX_MONTHS += ["jul", "aug", "sep", "oct", "nov", "dec"]
+
+# The escaping Django's `json_script` applies, so JSON can sit inside <script> safely.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    """One line: formats here are line-based, and stray control characters break them."""
+    text = "".join(ch for ch in (text or "") if ch >= " " or ch in "\t\n\r")
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def bibtex_escape(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group(0)], _clean(text))
+
+
+def json_for_script(data) -> SafeString:
+    """JSON that cannot close its <script> element early (`</script>`, `<!--`)."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
+
+
+@dataclass(frozen=True)
+class Creator:
+    """A person or organization named as an author of the document."""
+
+    name: str
+    sort_name: str
+    url: str
+    kind: str  # "Person" or "Organization" (schema.org types)
+
+
+class DocumentCitation:
+    """The citation forms of one document. `permalink` is the absolute canonical URL."""
+
+    def __init__(self, doc: Document, permalink: str):
+        self.doc = doc
+        self.permalink = permalink
+        self.archive_name = settings.ARCHIVE_NAME
+
+    # --- shared pieces -------------------------------------------------------------------
+
+    @cached_property
+    def authors(self) -> list[Creator]:
+        """Author-role organizations, then people (institutional authorship comes first)."""
+        creators = [
+            Creator(
+                name=link.organization.name,
+                sort_name=link.organization.name,
+                url=link.organization.get_absolute_url(),
+                kind="Organization",
+            )
+            for link in self.doc.organization_links.all()
+            if link.role == Role.AUTHOR
+        ]
+        creators += [
+            Creator(
+                name=link.person.name,
+                sort_name=link.person.sort_name or link.person.name,
+                url=link.person.get_absolute_url(),
+                kind="Person",
+            )
+            for link in self.doc.person_links.all()
+            if link.role == Role.AUTHOR
+        ]
+        return creators
+
+    @cached_property
+    def languages(self) -> list:
+        return list(self.doc.original_languages.all())
+
+    @cached_property
+    def subjects(self) -> list:
+        return [link.tag for link in self.doc.subject_links.all()]
+
+    @property
+    def repository_name(self) -> str:
+        return str(self.doc.repository) if self.doc.repository_id else ""
+
+    @property
+    def credit(self) -> str:
+        """“Obtained by X and translated by Y.” (or either half, or nothing)."""
+        obtained, translated = _clean(self.doc.obtained_by), _clean(self.doc.translated_by)
+        if obtained and translated:
+            return f"Obtained by {obtained} and translated by {translated}."
+        if obtained:
+            return f"Obtained by {obtained}."
+        if translated:
+            return f"Translated by {translated}."
+        return ""
+
+    @cached_property
+    def funder_names(self) -> list[str]:
+        return [funder.name for funder in self.doc.funders.all()]
+
+    @property
+    def funder_line(self) -> str:
+        names = self.funder_names
+        if not names:
+            return ""
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"This document was made possible with support from {joined}."
+
+    def _date_parts(self) -> list[int]:
+        """Year, month, day as far as the date is known (the start of a range)."""
+        date = self.doc.date
+        if date.is_undated or date.earliest is None:
+            return []
+        start = date.earliest
+        if date.precision == Precision.DAY:
+            return [start.year, start.month, start.day]
+        if date.precision == Precision.MONTH:
+            return [start.year, start.month]
+        if date.precision == Precision.YEAR:
+            return [start.year]
+        # A range: as precise as its start bound is written.
+        if (start.month, start.day) == (1, 1):
+            return [start.year]
+        if start.day == 1:
+            return [start.year, start.month]
+        return [start.year, start.month, start.day]
+
+    @property
+    def slash_date(self) -> str:
+        """YYYY/MM/DD as far as known: the form Highwire meta tags and RIS expect."""
+        parts = self._date_parts()
+        return "/".join(f"{part:02d}" if i else f"{part:04d}" for i, part in enumerate(parts))
+
+    @property
+    def iso_date(self) -> str:
+        """ISO 8601 (a date, or an interval for ranges), without the EDTF circa mark."""
+        return self.doc.date.iso().rstrip("~")
+
+    # --- the archive's citation line ----------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        """`"Title," Date, Original archive, locator. Obtained by ... Archive, permalink`."""
+        doc = self.doc
+        date = doc.date_display if not doc.date.is_undated else "undated"
+        parts = [f'"{_clean(doc.title)}," {date}']
+        if self.repository_name:
+            parts.append(self.repository_name)
+        if doc.source_citation:
+            parts.append(_clean(doc.source_citation))
+        line = ", ".join(parts) + "."
+        if self.credit:
+            line += " " + self.credit
+        return f"{line} {self.archive_name}, {self.permalink}"
+
+    # --- BibTeX --------------------------------------------------------------------------
+
+    @property
+    def bibtex_key(self) -> str:
+        year = self._date_parts()[:1]
+        return f"record{self.doc.record_number}" + (f"_{year[0]}" if year else "")
+
+    def bibtex(self) -> str:
+        doc = self.doc
+        parts = self._date_parts()
+        fields: list[tuple[str, str]] = [("title", "{" + bibtex_escape(doc.title) + "}")]
+        if self.authors:
+            names = [
+                # Organizations in double braces so BibTeX does not split them into names.
+                "{" + bibtex_escape(c.name) + "}"
+                if c.kind == "Organization"
+                else bibtex_escape(c.sort_name)
+                for c in self.authors
+            ]
+            fields.append(("author", "{" + " and ".join(names) + "}"))
+        if parts:
+            fields.append(("year", "{" + str(parts[0]) + "}"))
+        if len(parts) > 1:
+            fields.append(("month", _BIBTEX_MONTHS[parts[1] - 1]))
+        if self.iso_date:
+            fields.append(("date", "{" + self.iso_date + "}"))
+        if doc.document_type_id:
+            fields.append(("type", "{" + bibtex_escape(doc.document_type.name) + "}"))
+        note = [
+            ", ".join(p for p in (self.repository_name, _clean(doc.source_citation)) if p) + ".",
+            self.credit,
+        ]
+        note = " ".join(p for p in note if p and p != ".")
+        if note:
+            fields.append(("note", "{" + bibtex_escape(note) + "}"))
+        fields.append(("howpublished", "{" + bibtex_escape(self.archive_name) + "}"))
+        if self.languages:
+            names = ", ".join(lang.name for lang in self.languages)
+            fields.append(("language", "{" + bibtex_escape(names) + "}"))
+        if doc.summary:
+            fields.append(("abstract", "{" + bibtex_escape(doc.summary) + "}"))
+        if self.subjects:
+            keywords = ", ".join(s.name for s in self.subjects)
+            fields.append(("keywords", "{" + bibtex_escape(keywords) + "}"))
+        # URLs go verbatim (the url package reads them raw); only braces could break the entry.
+        url = self.permalink.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+        fields.append(("url", "{" + url + "}"))
+        body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+        return f"@misc{{{self.bibtex_key},\n{body}\n}}\n"
+
+    # --- RIS -----------------------------------------------------------------------------
+
+    def ris(self) -> str:
+        """RIS as Zotero, EndNote and Mendeley import it (CRLF line ends, `ER` last)."""
+        doc = self.doc
+        lines: list[tuple[str, str]] = [("TY", "MANSCPT"), ("TI", doc.title)]
+        for creator in self.authors:
+            lines.append(("AU", creator.sort_name))
+        if doc.translated_by:
+            lines.append(("A4", doc.translated_by))
+        if self.slash_date:
+            lines.append(("PY", f"{self._date_parts()[0]:04d}"))
+            lines.append(("DA", self.slash_date))
+        if doc.document_type_id:
+            lines.append(("M3", doc.document_type.name))
+        if doc.summary:
+            lines.append(("AB", doc.summary))
+        if self.repository_name:
+            lines.append(("DB", self.repository_name))
+        if doc.source_citation:
+            lines.append(("AN", doc.source_citation))
+        for lang in self.languages:
+            lines.append(("LA", lang.name))
+        for subject in self.subjects:
+            lines.append(("KW", subject.name))
+        if self.credit:
+            lines.append(("N1", self.credit))
+        if self.funder_line:
+            lines.append(("N1", self.funder_line))
+        lines.append(("N1", f"Record number {doc.record_number}."))
+        lines.append(("CR", doc.rights_statement))
+        lines.append(("DP", self.archive_name))
+        lines.append(("UR", self.permalink))
+        out = [f"{tag}  - {_clean(value)}" for tag, value in lines if _clean(value)]
+        out.append("ER  - ")
+        return "\r\n".join(out) + "\r\n"
+
+    # --- meta tags and JSON-LD ------------------------------------------------------------
+
+    def meta_tags(self) -> list[tuple[str, str]]:
+        """(name, content) pairs: Highwire `citation_*` tags (Zotero, Google Scholar) plus
+        Dublin Core for tools that read only that."""
+        doc = self.doc
+        tags = [("citation_title", doc.title)]
+        tags += [("citation_author", c.name) for c in self.authors]
+        if self.slash_date:
+            tags += [("citation_date", self.slash_date)]
+            tags += [("citation_publication_date", self.slash_date)]
+        tags += [("citation_publisher", self.archive_name)]
+        tags += [("citation_public_url", self.permalink)]
+        tags += [("citation_abstract_html_url", self.permalink)]
+        tags += [("citation_language", lang.code) for lang in self.languages]
+        if self.subjects:
+            tags += [("citation_keywords", "; ".join(s.name for s in self.subjects))]
+        tags += [("citation_archive_id", str(doc.record_number))]
+        if doc.summary:
+            tags += [("citation_abstract", doc.summary)]
+        tags += [("DC.title", doc.title)]
+        tags += [("DC.creator", c.name) for c in self.authors]
+        if self.iso_date:
+            tags += [("DC.date", self.iso_date)]
+        tags += [("DC.type", doc.document_type.name if doc.document_type_id else "Text")]
+        tags += [("DC.language", lang.code) for lang in self.languages]
+        tags += [("DC.identifier", self.permalink)]
+        tags += [("DC.rights", doc.rights_statement)]
+        if self.repository_name or doc.source_citation:
+            source = ", ".join(p for p in (self.repository_name, doc.source_citation) if p)
+            tags += [("DC.source", source)]
+        return [(name, _clean(content)) for name, content in tags if _clean(content)]
+
+    def json_ld(self) -> dict:
+        """schema.org `ArchiveComponent`: an item held by an archive, described here."""
+        doc = self.doc
+
+        def absolute(path: str) -> str:
+            return _absolute(self.permalink, path)
+
+        data: dict = {
+            "@context": "https://schema.org",
+            "@type": "ArchiveComponent",
+            "name": doc.title,
+            "url": self.permalink,
+            "identifier": [
+                {
+                    "@type": "PropertyValue",
+                    "propertyID": "record number",
+                    "value": str(doc.record_number),
+                }
+            ],
+            "publisher": {"@type": "Organization", "name": self.archive_name},
+            "copyrightNotice": doc.rights_statement,
+        }
+        if doc.source_citation:
+            data["identifier"].append(
+                {
+                    "@type": "PropertyValue",
+                    "propertyID": "archival locator",
+                    "value": doc.source_citation,
+                }
+            )
+        if self.iso_date:
+            data["dateCreated"] = self.iso_date
+        if doc.summary:
+            data["description"] = doc.summary
+        if doc.document_type_id:
+            data["genre"] = doc.document_type.name
+        if self.authors:
+            data["author"] = [
+                {"@type": c.kind, "name": c.name, "url": absolute(c.url)} for c in self.authors
+            ]
+        if doc.translated_by:
+            data["translator"] = {"@type": "Person", "name": doc.translated_by}
+        if doc.repository_id:
+            repo = doc.repository
+            archive = {"@type": "ArchiveOrganization", "name": repo.name}
+            if repo.abbreviation:
+                archive["alternateName"] = repo.abbreviation
+            if repo.url:
+                archive["url"] = repo.url
+            data["holdingArchive"] = archive
+        if self.languages:
+            codes = [lang.code for lang in self.languages]
+            data["inLanguage"] = codes[0] if len(codes) == 1 else codes
+        about = [
+            {"@type": "DefinedTerm", "name": s.name, "url": absolute(s.get_absolute_url())}
+            for s in self.subjects
+        ]
+        mentions = []
+        for link in self.doc.person_links.all():
+            if link.role != Role.AUTHOR:
+                entry = {"@type": "Person", "name": link.person.name}
+                entry["url"] = absolute(link.person.get_absolute_url())
+                mentions.append(entry)
+        for link in self.doc.organization_links.all():
+            if link.role != Role.AUTHOR:
+                entry = {"@type": "Organization", "name": link.organization.name}
+                entry["url"] = absolute(link.organization.get_absolute_url())
+                mentions.append(entry)
+        places = []
+        for link in self.doc.place_links.all():
+            entry = {"@type": "Place", "name": link.place.name}
+            entry["url"] = absolute(link.place.get_absolute_url())
+            if link.role == PlaceRole.ORIGIN:
+                data["locationCreated"] = entry
+            places.append(entry)
+        if about:
+            data["about"] = about
+        if mentions:
+            data["mentions"] = _unique(mentions)
+        if places:
+            data["spatialCoverage"] = _unique(places)
+        if self.funder_names:
+            data["funder"] = [{"@type": "Organization", "name": n} for n in self.funder_names]
+        collections = [
+            {"@type": "Collection", "name": c.title, "url": absolute(c.get_absolute_url())}
+            for c in doc.collections.all()
+        ]
+        if collections:
+            data["isPartOf"] = collections
+        return data
+
+    def json_ld_script(self) -> SafeString:
+        return json_for_script(self.json_ld())
+
+
+def _absolute(permalink: str, path: str) -> str:
+    """Join a site path to the permalink's scheme and host."""
+    match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+", permalink, re.IGNORECASE)
+    return (match.group(0) if match else "") + path
+
+
+def _unique(entries: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for entry in entries:
+        if entry["url"] not in seen:
+            seen.add(entry["url"])
+            out.append(entry)
+    return out

@@ -1,0 +1,234 @@
+"""Scans of originals: checking uploads, making thumbnails, attaching them to documents.
+
+Every upload is opened before it is stored: a file named `.png` that Pillow cannot read as a
+PNG is refused with a message the archivist can act on, instead of breaking the public page
+later. The thumbnail is made from the same decoded image, so a file is read only once.
+Everything goes through Django's storage API, so local disk and S3 behave alike.
+
+PDFs get no thumbnail (rasterizing needs heavy dependencies); the gallery shows a PDF badge
+and a download link instead.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from documents.models import Document, Scan
+
+# What the extension promises, and the format Pillow must then find in the file.
+IMAGE_FORMATS = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".png": "PNG",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".webp": "WEBP",
+}
+PDF_EXTENSION = ".pdf"
+ALLOWED_EXTENSIONS = (*IMAGE_FORMATS, PDF_EXTENSION)
+ACCEPT = ",".join(
+    [*ALLOWED_EXTENSIONS, "image/jpeg", "image/png", "image/tiff", "image/webp", "application/pdf"]
+)
+_SUGGESTED_EXTENSION = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif", "WEBP": ".webp"}
+
+THUMBNAIL_WIDTH = 300
+# Very tall strips (a scroll, a long telegram tape) stay at most this tall.
+THUMBNAIL_MAX_HEIGHT = THUMBNAIL_WIDTH * 4
+THUMBNAIL_QUALITY = 85
+
+KIND_IMAGE = "image"
+KIND_PDF = "pdf"
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "SCAN_MAX_UPLOAD_MB", 50)) * 1024 * 1024
+
+
+def extension(name: str) -> str:
+    return PurePosixPath(name or "").suffix.lower()
+
+
+def is_pdf(name: str) -> bool:
+    return extension(name) == PDF_EXTENSION
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed `check_upload`, with the thumbnail made from it (None for PDF)."""
+
+    kind: str
+    thumbnail: ContentFile | None
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Refuse anything that is not what its name says; return the thumbnail for images.
+
+    Raises `ValidationError` with a message meant for the archivist.
+    """
+    name = PurePosixPath(getattr(upload, "name", "") or "").name or "The file"
+    ext = extension(name)
+    if ext not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            "“%(name)s” is not a supported scan type. Upload a JPEG, PNG, TIFF or WebP image, "
+            "or a PDF.",
+            code="scan_type",
+            params={"name": name},
+        )
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise ValidationError(
+            "“%(name)s” is %(size).1f MB; scans may be at most %(limit)d MB.",
+            code="scan_size",
+            params={
+                "name": name,
+                "size": size / 1024 / 1024,
+                "limit": max_upload_bytes() // 1024 // 1024,
+            },
+        )
+    if not size:
+        raise ValidationError("“%(name)s” is empty.", code="scan_empty", params={"name": name})
+    if ext == PDF_EXTENSION:
+        _check_pdf(upload, name)
+        return CheckedUpload(KIND_PDF, None)
+    return CheckedUpload(KIND_IMAGE, _thumbnail(upload, name, IMAGE_FORMATS[ext]))
+
+
+def _check_pdf(upload, name: str) -> None:
+    """A PDF starts with `%PDF-` (within its first KiB) and ends with `%%EOF`; a file that
+    does not is not a PDF or was cut short in transfer."""
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(max(0, upload.size - 2048))
+    tail = upload.read()
+    upload.seek(0)
+    if b"%PDF-" not in head:
+        raise ValidationError(
+            "“%(name)s” is not a PDF file (it has no PDF header). Check that it is the right "
+            "file and that its name has the right extension.",
+            code="scan_invalid",
+            params={"name": name},
+        )
+    if b"%%EOF" not in tail:
+        raise ValidationError(
+            "“%(name)s” looks cut short (the PDF has no end marker). Upload it again.",
+            code="scan_invalid",
+            params={"name": name},
+        )
+
+
+def _thumbnail(upload, name: str, expected_format: str) -> ContentFile:
+    """Decode the image fully (a damaged file fails here, not on the public page) and return
+    a JPEG thumbnail, THUMBNAIL_WIDTH wide at most, upright and on white."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Large archival scans are legitimate; only true decompression bombs are refused.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                found = image.format
+                if found != expected_format:
+                    raise _FormatMismatch(found)
+                image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_MAX_HEIGHT * 2))
+                image = ImageOps.exif_transpose(image)  # loads (and so checks) the pixels
+                image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_MAX_HEIGHT), Image.Resampling.LANCZOS)
+                image = _for_jpeg(image)
+    except _FormatMismatch as mismatch:
+        raise ValidationError(
+            "“%(name)s” is a %(found)s image but its name says %(expected)s. Rename it to end "
+            "in %(suggested)s and upload it again.",
+            code="scan_mismatch",
+            params={
+                "name": name,
+                "found": mismatch.found,
+                "expected": expected_format,
+                "suggested": _SUGGESTED_EXTENSION.get(mismatch.found, "the right extension"),
+            },
+        ) from None
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            "“%(name)s” has too many pixels to process safely. Reduce its resolution and upload "
+            "it again.",
+            code="scan_too_many_pixels",
+            params={"name": name},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ValidationError(
+            "“%(name)s” is not a readable %(expected)s image: the file is damaged or is not an "
+            "image at all.",
+            code="scan_invalid",
+            params={"name": name, "expected": expected_format},
+        ) from None
+    finally:
+        upload.seek(0)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue())
+
+
+class _FormatMismatch(Exception):
+    def __init__(self, found):
+        super().__init__(found)
+        self.found = found or "unknown"
+
+
+def _for_jpeg(image: Image.Image) -> Image.Image:
+    """JPEG holds only 8-bit grey or RGB: flatten transparency on white, scale 16-bit and
+    float scans (common from archive TIFFs) down to 8 bits."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode.startswith("I;16") or image.mode == "I":
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("1", "F"):
+        return image.convert("L")
+    if image.mode in ("L", "RGB"):
+        return image
+    return image.convert("RGB")
+
+
+def store_thumbnail(scan: Scan, checked: CheckedUpload) -> None:
+    """Save the thumbnail of a saved scan (or clear it for a PDF); the one it replaces is
+    deleted once the transaction commits, so a rolled-back edit keeps its thumbnail."""
+    previous = scan.thumbnail.name or ""
+    if checked.thumbnail is not None:
+        stem = PurePosixPath(scan.file.name).stem[:60] or "scan"
+        scan.thumbnail.save(f"{stem}.jpg", checked.thumbnail, save=False)
+    else:
+        scan.thumbnail = ""
+    current = scan.thumbnail.name or ""
+    Scan.objects.filter(pk=scan.pk).update(thumbnail=current)
+    if previous and previous != current:
+        storage = scan.thumbnail.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+
+
+@transaction.atomic
+def add_scan(document: Document, upload, *, caption: str = "", position: int | None = None) -> Scan:
+    """Check an upload and attach it as a scan (after the last one unless `position` is
+    given), with its thumbnail. Raises `ValidationError` for a file that is refused."""
+    checked = check_upload(upload)
+    if position is None:
+        last = document.scans.aggregate(last=Max("position"))["last"]
+        position = 0 if last is None else last + 1
+    scan = Scan(document=document, file=upload, caption=caption, position=position)
+    scan.full_clean(exclude=["document"])
+    scan.save()
+    store_thumbnail(scan, checked)
+    return scan
+
+
+@transaction.atomic
+def rebuild_thumbnail(scan: Scan) -> None:
+    """Remake a scan's thumbnail from its stored file (e.g. scans loaded from fixtures)."""
+    with scan.file.open("rb") as stored:
+        store_thumbnail(scan, check_upload(stored))

@@ -1,0 +1,23 @@
+"""Template filters for archivist HTML (full text, original text).
+
+Text is sanitized on save; `sanitized` sanitizes again at render time for rows that bypassed
+`Document.save()` (fixtures, bulk updates), so stored HTML is never rendered raw.
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from documents.html import html_to_text, sanitize_html
+
+register = template.Library()
+
+
+@register.filter
+def sanitized(value):
+    return mark_safe(sanitize_html(value))  # noqa: S308 - the output of nh3 is safe by design
+
+
+@register.filter
+def plain_text(value):
+    """One line of plain text (escaped by autoescape as usual), e.g. for meta descriptions."""
+    return html_to_text(value)

@@ -1,0 +1,115 @@
+"""Admin for people, organizations and places.
+
+Imports nothing from `documents`: the documents linking to an entity are added to these pages
+by `documents.admin`, which re-registers subclasses of the classes below.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
+
+from archive.admin import FoldedSearchMixin
+from archive.history import HistoryAdminMixin
+from archive.locking import OptimisticLockAdminMixin
+from people.admin_merge import MergeActionMixin
+from people.models import Organization, Person, Place
+
+_NAMES = ("Names", {"fields": ["name", "slug", "variants"]})
+_DESCRIPTION = ("Description", {"fields": ["description", "certainty_note"]})
+_INTERNAL = ("Internal", {"fields": ["notes", "created_at", "updated_at"]})
+
+
+class EntityAdmin(
+    HistoryAdminMixin,
+    MergeActionMixin,
+    OptimisticLockAdminMixin,
+    FoldedSearchMixin,
+    admin.ModelAdmin,
+):
+    """What people, organizations and places share: search by any name variant, with or
+    without accents, and slugs filled from the name."""
+
+    search_fields = ["name__fold", "variants__fold", "=slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_per_page = 50
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 4})}}
+
+    @admin.display(description="Other names")
+    def variants_short(self, obj):
+        names = obj.variant_list
+        text = "; ".join(names[:3])
+        return f"{text}; …" if len(names) > 3 else text
+
+
+@admin.register(Person)
+class PersonAdmin(EntityAdmin):
+    list_display = ["name", "life_dates", "variants_short", "updated_at"]
+    list_filter = [
+        ("variants", admin.EmptyFieldListFilter),
+        ("birth", admin.EmptyFieldListFilter),
+        ("description", admin.EmptyFieldListFilter),
+    ]
+    search_fields = [*EntityAdmin.search_fields, "sort_name__fold"]
+    fieldsets = [
+        ("Names", {"fields": ["name", "sort_name", "slug", "variants"]}),
+        ("Life", {"fields": [("birth", "death")]}),
+        _DESCRIPTION,
+        _INTERNAL,
+    ]
+    ordering = ["sort_name", "name"]
+
+    @admin.display(description="Life", ordering="birth")
+    def life_dates(self, obj):
+        return obj.life_dates
+
+
+@admin.register(Organization)
+class OrganizationAdmin(EntityAdmin):
+    list_display = ["name", "abbreviation", "parent", "founded", "dissolved", "variants_short"]
+    list_select_related = ["parent"]
+    list_filter = [
+        ("parent", admin.EmptyFieldListFilter),
+        ("variants", admin.EmptyFieldListFilter),
+        ("description", admin.EmptyFieldListFilter),
+    ]
+    search_fields = [*EntityAdmin.search_fields, "abbreviation__fold"]
+    autocomplete_fields = ["parent"]
+    fieldsets = [
+        ("Names", {"fields": ["name", "abbreviation", "slug", "variants"]}),
+        ("Place in the hierarchy", {"fields": ["parent", ("founded", "dissolved")]}),
+        _DESCRIPTION,
+        _INTERNAL,
+    ]
+
+
+class HasCoordinatesFilter(admin.SimpleListFilter):
+    """Places without coordinates are missing from the map; this finds them."""
+
+    title = "coordinates"
+    parameter_name = "coordinates"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "On the map"), ("no", "No coordinates")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(latitude__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(latitude__isnull=True)
+        return queryset
+
+
+@admin.register(Place)
+class PlaceAdmin(EntityAdmin):
+    list_display = ["name", "kind", "parent", "latitude", "longitude", "variants_short"]
+    list_select_related = ["parent"]
+    list_filter = ["kind", HasCoordinatesFilter, ("variants", admin.EmptyFieldListFilter)]
+    autocomplete_fields = ["parent"]
+    fieldsets = [
+        _NAMES,
+        ("Location", {"fields": ["kind", "parent", ("latitude", "longitude")]}),
+        _DESCRIPTION,
+        _INTERNAL,
+    ]
