@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import reversion
@@ -36,7 +36,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from archive.locking import has_lock, lock_field_name
+from archive.locking import lock_field_name
 
 EMPTY = "—"
 # Bookkeeping columns that change on every save and say nothing to a curator.
@@ -248,6 +248,29 @@ def _text_diff(old: str, new: str) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_BLOCK_END = re.compile(r"(</(p|li|h[1-6]|tr|blockquote|div)>|<br\s*/?>)", re.IGNORECASE)
+
+
+def _readable(text: str) -> str:
+    """Limited-HTML text as a reader sees it: tags dropped, one line per paragraph."""
+    import html
+
+    from django.utils.html import strip_tags
+
+    lines = html.unescape(strip_tags(_BLOCK_END.sub("\n", text))).splitlines()
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def _long_text_diff(old: str, new: str) -> str:
+    """Diff HTML fields by their visible text (unless only the markup changed)."""
+    if _TAG.search(old) or _TAG.search(new):
+        readable_old, readable_new = _readable(old), _readable(new)
+        if readable_old != readable_new:
+            return _text_diff(readable_old, readable_new)
+    return _text_diff(old, new)
+
+
 def _raw_changes(model, old: dict | None, new: dict, old_links: dict, new_links: dict):
     """What differs, without any database access: (field, old, new) and relation row deltas."""
     fields = _fields_by_attname(model)
@@ -302,7 +325,7 @@ def _render_changes(model, field_changes, relation_changes) -> list[Change]:
             change.added = sorted(resolver.name(fld.related_model, pk) for pk in new_set - old_set)
         elif isinstance(fld, models.TextField) or max(len(change.old), len(change.new)) > LONG_TEXT:
             if before and after:
-                change.text_diff = _text_diff(str(before), str(after))
+                change.text_diff = _long_text_diff(str(before), str(after))
         changes.append(change)
     for name, related, fk, removed, added in relation_changes:
         changes.append(
@@ -485,7 +508,7 @@ class HistoryAdminMixin(VersionAdmin):
             path(
                 "<path:object_id>/history/<int:version_id>/changes/",
                 self.admin_site.admin_view(self.history_changes_view),
-                name="%s_%s_history_changes" % info,
+                name="{}_{}_history_changes".format(*info),
             ),
         ]
         return urls + super().get_urls()
@@ -498,33 +521,29 @@ class HistoryAdminMixin(VersionAdmin):
         object_id = unquote(object_id)
         newest_first = versions_for(self.model, object_id).order_by("-pk")
         paginator = Paginator(newest_first, self.history_per_page)
-        try:
-            page = paginator.page(int(request.GET.get("p", 1)))
-        except (ValueError, TypeError, Exception):  # noqa: BLE001 - odd page numbers: page 1
-            page = paginator.page(1)
+        page = paginator.get_page(request.GET.get("p"))  # odd or huge numbers: first or last
         shown = list(page.object_list)
         # One more (the version before the oldest shown) to say what that one changed.
         before = list(newest_first.filter(pk__lt=shown[-1].pk)[:1]) if shown else []
-        chronological = list(reversed(shown)) + []
-        labels = changed_labels(self.model, object_id, before + chronological)
+        labels = changed_labels(self.model, object_id, before + shown[::-1])
         info = self.opts.app_label, self.opts.model_name
-        rows = []
-        for version in shown:
-            rows.append(
-                {
-                    "version": version,
-                    "revision": version.revision,
-                    "changed": labels.get(version.pk, []),
-                    "changes_url": reverse(
-                        f"{self.admin_site.name}:%s_%s_history_changes" % info,
-                        args=(quote(object_id), version.pk),
-                    ),
-                    "revert_url": reverse(
-                        f"{self.admin_site.name}:%s_%s_revision" % info,
-                        args=(quote(object_id), version.pk),
-                    ),
-                }
-            )
+        site = self.admin_site.name
+        rows = [
+            {
+                "version": version,
+                "revision": version.revision,
+                "is_first": not before and version is shown[-1],
+                "changed": labels.get(version.pk, []),
+                "changes_url": reverse(
+                    f"{site}:{info[0]}_{info[1]}_history_changes",
+                    args=(quote(object_id), version.pk),
+                ),
+                "revert_url": reverse(
+                    f"{site}:{info[0]}_{info[1]}_revision", args=(quote(object_id), version.pk)
+                ),
+            }
+            for version in shown
+        ]
         context = {
             "history_rows": rows,
             "history_page": page,
@@ -677,8 +696,8 @@ __all__ = [
     "Change",
     "HistoryAdminMixin",
     "changes_between",
+    "ensure_baseline",
     "ensure_registered",
-    "has_lock",
     "register",
     "restoring",
     "revert_to",

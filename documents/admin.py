@@ -13,6 +13,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from taggit.models import Tag
 
@@ -101,7 +102,7 @@ class DocumentCountMixin:
             return "None yet."
         noun = "document" if count == 1 else "documents"
         return format_html(
-            '<a href="{}">{} {}</a> — open them in the document list',
+            '<a href="{}">Show the {} {} in the document list</a>',
             self._documents_url(obj),
             count,
             noun,
@@ -239,15 +240,15 @@ class DocumentAdmin(
     admin.ModelAdmin,
 ):
     list_display = [
-        "record_number",
+        "number_column",
         "title",
         "date_column",
         "document_type",
         "archive_column",
         "status",
-        "updated_at",
+        "updated_column",
     ]
-    list_display_links = ["record_number", "title"]
+    list_display_links = ["number_column", "title"]
     formfield_overrides = URL_FIELDS
     list_select_related = ["document_type", "repository"]
     list_filter = [
@@ -344,6 +345,14 @@ class DocumentAdmin(
     @admin.display(description="Date", ordering="date_earliest")
     def date_column(self, obj):
         return obj.date_display
+
+    @admin.display(description="No.", ordering="record_number")
+    def number_column(self, obj):
+        return obj.record_number
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated_column(self, obj):
+        return date_format(obj.updated_at.date(), "Y-m-d")
 
     @admin.display(description="Archive", ordering="repository__name")
     def archive_column(self, obj):

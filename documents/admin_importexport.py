@@ -178,7 +178,9 @@ class ImportExportAdminMixin:
         except import_formats.FormatError as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
-        report = self._importer(request, parsed, entry["options"], dry_run=False).run()
+        importer = self._importer(request, parsed, entry["options"], dry_run=False)
+        importer.comment = f"Imported from {entry['name']}."
+        report = importer.run()
         if report.written:
             messages.success(request, f"Imported {entry['name']}: {report.summary()}")
             info = self.opts.app_label, self.opts.model_name
@@ -191,6 +193,7 @@ class ImportExportAdminMixin:
             dry_run=dry_run,
             create_repositories=bool(options.get("create_repositories")),
             allow_publish=request.user.has_perm("documents.publish_document"),
+            user=request.user,
         )
 
     def _keep(self, request, content, fmt, name, options):

@@ -9,3 +9,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from documents import signals  # noqa: F401  (connects search-vector upkeep)
+        from documents.models import Subject
+        from people.signals import track_slug_changes
+
+        track_slug_changes(Subject)  # renamed subjects keep their old address (301)

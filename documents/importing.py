@@ -31,6 +31,9 @@ Decisions an archivist should know:
   Unknown languages reject the row unless declared in the top-level `languages` list.
 * **Publishing** needs `documents.publish_document`: without it (`allow_publish=False`) rows
   that would publish, withdraw, embargo or unpublish a document are rejected.
+* **History.** Updated documents get a version in the change history (with a baseline
+  version first if they had none), commented with the file name; new documents get their
+  first version when next edited.
 * **Speed.** Lookups are loaded once per import, documents and links are written with bulk
   statements, and `entity_text` is refreshed once per batch instead of per saved row.
 """
@@ -40,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
+import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -49,6 +53,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
+from archive import history
 from archive.partialdates import PartialDate, Precision
 from documents.html import sanitize_html
 from documents.import_formats import ParsedFile, parse
@@ -182,12 +187,15 @@ class Importer:
         create_repositories: bool = False,
         allow_publish: bool = True,
         progress=None,
+        user=None,
+        comment: str = "",
     ):
         self.parsed = parsed
         self.dry_run = dry_run
         self.create_repositories = create_repositories
         self.allow_publish = allow_publish
         self.progress = progress or (lambda stage, done, total: None)
+        self.user, self.comment = user, comment
         self.report = ImportReport(dry_run=dry_run, warnings=list(parsed.warnings))
 
     # --- entry point ----------------------------------------------------------------------
@@ -269,22 +277,36 @@ class Importer:
             elif row.data.get("title"):
                 titles.add(str(row.data["title"]).strip())
         self.by_number, self.by_title = {}, defaultdict(list)
+        # Current relations as plain ids, {document id: ...}: far cheaper than prefetching
+        # model instances for thousands of documents.
+        self.current_m2m = {attr: defaultdict(set) for attr, _kind in M2M.values()}
+        self.current_subjects = defaultdict(set)
+        self.current_links = {key: defaultdict(dict) for key in LINK_KINDS}
         if not numbers and not titles:
             return
-        docs = Document.objects.filter(
-            Q(record_number__in=numbers) | Q(title__in=titles)
-        ).prefetch_related(
-            "person_links",
-            "organization_links",
-            "place_links",
-            "subject_links",
-            "funders",
-            "original_languages",
-            "collections",
-        )
-        for doc in docs:
+        docs = Document.objects.filter(Q(record_number__in=numbers) | Q(title__in=titles))
+        ids = []
+        for doc in docs.defer("search_vector"):
             self.by_number[doc.record_number] = doc
             self.by_title[doc.title].append(doc)
+            ids.append(doc.pk)
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            for attr, kind in M2M.values():
+                through = getattr(Document, attr).through
+                column = through._meta.get_field(kind).attname
+                pairs = through.objects.filter(document_id__in=chunk)
+                for doc_id, target in pairs.values_list("document_id", column):
+                    self.current_m2m[attr][doc_id].add(target)
+            tagged = TaggedDocument.objects.filter(content_object_id__in=chunk)
+            for doc_id, tag_id in tagged.values_list("content_object_id", "tag_id"):
+                self.current_subjects[doc_id].add(tag_id)
+            for key, (kind, _model, link_model, _role) in LINK_KINDS.items():
+                links = link_model.objects.filter(document_id__in=chunk).values_list(
+                    "document_id", f"{kind}_id", "role", "pk", "uncertain", "note"
+                )
+                for doc_id, entity_id, role, pk, uncertain, note in links:
+                    self.current_links[key][doc_id][(entity_id, role)] = (pk, uncertain, note)
 
     def _plan_row(self, data: dict, plan: "RowPlan"):
         result, messages = plan.result, plan.errors
@@ -396,13 +418,13 @@ class Importer:
             if key in data:
                 wanted = _unique([self._vocab_ref(kind, name, plan) for name in data[key]])
                 plan.m2m[attr] = wanted
-                current = set() if is_new else {o.pk for o in getattr(doc, attr).all()}
+                current = set() if is_new else self.current_m2m[attr][doc.pk]
                 if not is_new and {o.pk for o in wanted} != current:
                     changes.append(key)
         if "topics" in data:
             wanted = _unique([self._vocab_ref("subject", name, plan) for name in data["topics"]])
             plan.subjects = wanted
-            current = {link.tag_id for link in doc.subject_links.all()} if not is_new else set()
+            current = set() if is_new else self.current_subjects[doc.pk]
             if not is_new and {o.pk for o in wanted} != current:
                 changes.append("subjects")
 
@@ -425,10 +447,7 @@ class Importer:
                 wanted[link_key] = (entity, spec.role or default_role, spec.uncertain, spec.note)
             plan.links[key] = list(wanted.values())
             if not is_new:
-                current = {
-                    (link.entity_id, link.role): (link.uncertain, link.note)
-                    for link in _links(doc, key)
-                }
+                current = {k: v[1:] for k, v in self.current_links[key][doc.pk].items()}
                 desired = {(k[0], k[1]): (v[2], v[3]) for k, v in wanted.items()}
                 if current != desired:
                     changes.append(key)
@@ -505,6 +524,11 @@ class Importer:
 
         new_plans = [p for p in self.plans if p.is_new]
         changed_plans = [p for p in self.plans if not p.is_new and p.changed]
+        history.ensure_registered()
+        versioned = reversion.is_registered(Document)
+        if versioned:
+            for plan in changed_plans:  # so the import's change shows (and reverts) in history
+                history.ensure_baseline(plan.doc)
         now = timezone.now()
         for plan in new_plans + changed_plans:
             if plan.stamp_published and plan.doc.published_at is None:
@@ -541,6 +565,13 @@ class Importer:
             sync_record_number_sequence()
         for plan in new_plans:
             plan.result.record_number = plan.doc.record_number
+        if versioned and changed_plans:
+            with reversion.create_revision():
+                reversion.set_comment(self.comment or "Updated by an import.")
+                if self.user is not None:
+                    reversion.set_user(self.user)
+                for plan in changed_plans:
+                    reversion.add_to_revision(plan.doc)
 
     def _write_m2m(self, plans):
         for attr, kind in M2M.values():
@@ -551,7 +582,7 @@ class Importer:
                 if attr not in plan.m2m:
                     continue
                 wanted = {o.pk for o in plan.m2m[attr] if o is not None}
-                current = set() if plan.is_new else {o.pk for o in getattr(plan.doc, attr).all()}
+                current = set() if plan.is_new else self.current_m2m[attr][plan.doc.pk]
                 if current - wanted:
                     through.objects.filter(
                         document_id=plan.doc.pk, **{f"{column}__in": current - wanted}
@@ -563,7 +594,7 @@ class Importer:
             if plan.subjects is None:
                 continue
             wanted = {o.pk for o in plan.subjects if o is not None}
-            current = set() if plan.is_new else {t.tag_id for t in plan.doc.subject_links.all()}
+            current = set() if plan.is_new else self.current_subjects[plan.doc.pk]
             if current - wanted:
                 TaggedDocument.objects.filter(
                     content_object_id=plan.doc.pk, tag_id__in=current - wanted
@@ -579,9 +610,7 @@ class Importer:
             for plan in plans:
                 if key not in plan.links:
                     continue
-                current = {}
-                if not plan.is_new:
-                    current = {(link.entity_id, link.role): link for link in _links(plan.doc, key)}
+                current = {} if plan.is_new else dict(self.current_links[key][plan.doc.pk])
                 for entity, role, uncertain, note in plan.links[key]:
                     link = current.pop((entity.pk, role), None)
                     if link is None:
@@ -594,10 +623,9 @@ class Importer:
                                 **{f"{kind}_id": entity.pk},
                             )
                         )
-                    elif (link.uncertain, link.note) != (uncertain, note):
-                        link.uncertain, link.note = uncertain, note
-                        change.append(link)
-                remove += [link.pk for link in current.values()]
+                    elif link[1:] != (uncertain, note):
+                        change.append(link_model(pk=link[0], uncertain=uncertain, note=note))
+                remove += [link[0] for link in current.values()]
             if remove:
                 link_model.objects.filter(pk__in=remove).delete()
             link_model.objects.bulk_update(change, ["uncertain", "note"], batch_size=BATCH)
@@ -893,17 +921,6 @@ def _identity(obj):
     if obj is None:
         return None
     return obj.pk if obj.pk is not None else ("new", id(obj))
-
-
-def _links(doc, key):
-    relation = {"people": "person_links", "organizations": "organization_links"}.get(
-        key, "place_links"
-    )
-    entity = LINK_KINDS[key][0]
-    links = list(getattr(doc, relation).all())
-    for link in links:
-        link.entity_id = getattr(link, f"{entity}_id")
-    return links
 
 
 def _touches_publication(before, doc, is_new) -> bool:

@@ -224,6 +224,14 @@ class WorkflowFormMixin:
     workflow_can_publish = False
     workflow_status_before = None  # None for a new document
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A restored version may carry a status this user cannot choose: offer the one it had.
+        if "status" in self.fields and not self.workflow_can_publish:
+            if self.initial.get("status") not in EDITABLE_STATUSES:
+                before = self.workflow_status_before
+                self.initial["status"] = before if before in EDITABLE_STATUSES else Status.DRAFT
+
     def _post_clean(self):
         super()._post_clean()
         if "status" not in self.fields or "status" not in self.cleaned_data:

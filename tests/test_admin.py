@@ -231,7 +231,7 @@ def test_entity_page_shows_a_bounded_number_of_linked_documents(archivist_client
         if fs.opts.model.__name__ == "DocumentPlace"
     )
     assert len(inline.formset.forms) == 50
-    assert "55 documents</a>" in response.content.decode()  # all of them, one click away
+    assert "Show the 55 documents in the document list</a>" in response.content.decode()
 
 
 # --- Search by any name -------------------------------------------------------------------

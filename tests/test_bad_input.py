@@ -133,7 +133,10 @@ def test_bad_input_on_entity_lists(client):
     for query in ("letter=%26", "letter=ZZ", "q=" + "x" * 5000, "q=%25_", "foo=bar"):
         assert client.get(f"/places/?{query}").status_code == 200, query
     for page in ("abc", "-1", str(10**12)):
-        assert client.get("/places/", {"page": page}).status_code == 404
+        response = client.get("/places/", {"page": page})
+        assert response.status_code == 404
+        assert "pages run from 1 to 1" in html_of(response)
+        assert 'href="/places/">Browse all places</a>' in html_of(response)
 
 
 def test_bad_input_on_entity_pages(client):
@@ -141,4 +144,6 @@ def test_bad_input_on_entity_pages(client):
     assert client.get("/people/ma/?page=abc").status_code == 404
     assert client.get("/people/ma/?date_to=1945-99").status_code == 400
     assert client.get("/people/ma/?q=%26%7C%21").status_code == 200
-    assert client.get("/people/" + "x" * 300 + "/").status_code == 404
+    missing = client.get("/people/" + "x" * 300 + "/")
+    assert missing.status_code == 404
+    assert "No person has the address" in html_of(missing)

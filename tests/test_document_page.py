@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from documents.models import Document, Language, Role
+from documents.models import Document, Language, Role, Scan
 from tests.factories import (
     CollectionFactory,
     DocumentFactory,
@@ -352,13 +352,17 @@ def test_query_count_does_not_grow_with_links(client, db, staff, django_assert_m
     for _ in range(5):
         doc.subjects.add(SubjectFactory())
         doc.collections.add(CollectionFactory())
+    for position in range(3):
+        Scan.objects.create(document=doc, position=position, file=f"scans/p{position}.png")
     for link in list(doc.person_links.all())[:8]:
         other = DocumentFactory()
         DocumentPersonFactory(document=other, person=link.person)
     with django_assert_max_num_queries(12):
         response = client.get(doc.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="entity-list"') == 7
+    html = response.content.decode()
+    assert html.count('class="entity-list"') == 7
+    assert "Scans of the original" in html
 
 
 # --- machine-readable metadata ---------------------------------------------------------

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from documents import exporting
 from documents.importing import import_file
@@ -347,6 +348,13 @@ def test_edited_file_updates_only_what_changed(rich_archive):
     report = import_file(edited.getvalue(), "csv", dry_run=False)
 
     assert _actions(report) == ["updated", "unchanged", "unchanged", "unchanged"]
+    versions = Version.objects.get_for_object(first).order_by("pk")
+    assert [v.revision.comment for v in versions] == [
+        "As it was before its first recorded change.",
+        "Updated by an import.",
+    ]
+    assert versions[0].field_dict["summary"] == "Transfers NKVD members."
+    assert versions[1].field_dict["summary"] == "A corrected summary."
     assert report.rows[0].messages[0] == "Changes: summary, people."
     first.refresh_from_db()
     assert first.summary == "A corrected summary."

@@ -19,6 +19,7 @@ class _FormParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.data, self.in_form, self.select, self.textarea, self.text = [], False, None, None, ""
+        self.first_option = self.chosen = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -35,16 +36,25 @@ class _FormParser(HTMLParser):
                 return
             self.data.append((name, a.get("value", "on" if kind == "checkbox" else "")))
         elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in a:
-            self.data.append((self.select, a.get("value", "")))
+            self.select, self.multiple, self.first_option, self.chosen = (
+                name, "multiple" in a, None, False
+            )
+        elif tag == "option" and self.select:
+            if self.first_option is None:
+                self.first_option = a.get("value", "")
+            if "selected" in a:
+                self.data.append((self.select, a.get("value", "")))
+                self.chosen = True
         elif tag == "textarea" and name:
             self.textarea, self.text = name, ""
 
     def handle_endtag(self, tag):
         if tag == "form":
             self.in_form = False
-        elif tag == "select":
+        elif tag == "select" and self.select:
+            # A browser submits a single select's first option when none is marked selected.
+            if not self.chosen and not self.multiple and self.first_option is not None:
+                self.data.append((self.select, self.first_option))
             self.select = None
         elif tag == "textarea" and self.textarea:
             self.data.append((self.textarea, self.text.removeprefix("\n")))

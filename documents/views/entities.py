@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Func, Q, TextField, Value
 from django.db.models.functions import Coalesce, Substr, Upper
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -116,14 +116,25 @@ def _has_nul(request) -> bool:
     )
 
 
-def _bad_request(request, message: str):
-    return render(request, "people/bad_request.html", {"message": message}, status=400)
+def _error(request, kind: Kind, status: int, message: str):
+    """A 400/404 page that says what went wrong and leads back to the list."""
+    title = "We could not read that request" if status == 400 else "Not found"
+    context = {
+        "title": title,
+        "message": message,
+        "back_url": reverse(kind.list_url),
+        "back_label": f"Browse all {kind.plural.lower()}",
+    }
+    return render(request, "people/error.html", context, status=status)
+
+
+NUL_MESSAGE = "The address contains a NUL character; remove it."
 
 
 def entity_list(request, kind: Kind):
     """A–Z list of one kind with published-document counts, a name filter and pages."""
     if _has_nul(request):
-        return _bad_request(request, "The address contains a NUL character; remove it.")
+        return _error(request, kind, 400, NUL_MESSAGE)
     q = request.GET.get("q", "").strip()[:MAX_BROWSE_QUERY]
     letter = request.GET.get("letter", "").strip()
     letter = letter.upper() if letter.upper() in LETTERS else (OTHER if letter == OTHER else "")
@@ -157,10 +168,13 @@ def entity_list(request, kind: Kind):
             raise InvalidPage
         page = paginator.page(int(raw_page))
     except InvalidPage:
-        raise Http404(
+        return _error(
+            request,
+            kind,
+            404,
             f"There is no page “{raw_page[:20]}” of this list: pages run from 1 to "
-            f"{paginator.num_pages}."
-        ) from None
+            f"{paginator.num_pages}.",
+        )
 
     def url(**changes):
         params = {"q": q, "letter": letter, **changes}
@@ -207,7 +221,7 @@ MAP_ZOOM = {"country": 4, "region": 5, "province": 5, "district": 7, "city": 9, 
 def entity_detail(request, kind: Kind, slug: str):
     """One entity: what the archive knows of it, and its documents as a filterable list."""
     if _has_nul(request):
-        return _bad_request(request, "The address contains a NUL character; remove it.")
+        return _error(request, kind, 400, NUL_MESSAGE)
     objects = kind.model.objects.all()
     if kind.hierarchical:
         objects = objects.select_related("parent")
@@ -215,7 +229,9 @@ def entity_detail(request, kind: Kind, slug: str):
     if entity is None:
         moved = resolve_former_slug(kind.model, slug)
         if moved is None:
-            raise Http404(f"No {kind.singular.lower()} has the address “{slug[:100]}”.")
+            return _error(
+                request, kind, 404, f"No {kind.singular.lower()} has the address “{slug[:100]}”."
+            )
         target = moved.get_absolute_url()
         if request.GET:
             target += "?" + request.GET.urlencode()

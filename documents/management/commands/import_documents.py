@@ -70,6 +70,7 @@ class Command(BaseCommand):
             create_repositories=options["create_repositories"],
             allow_publish=True,
             progress=progress,
+            comment=f"Imported from {Path(path).name} (import_documents).",
         ).run()
         verbose = options["verbosity"] >= 2
         for row in report.rows:
