@@ -134,8 +134,7 @@ def _link_versions(model, object_id, revision_ids) -> dict[int, dict[str, list[d
     from django.contrib.contenttypes.models import ContentType
 
     by_ct = {
-        ContentType.objects.get_for_model(related).pk: (name, fk)
-        for name, related, fk in relations
+        ContentType.objects.get_for_model(related).pk: (name, fk) for name, related, fk in relations
     }
     rows = Version.objects.filter(revision_id__in=list(revision_ids), content_type_id__in=by_ct)
     for version in rows.order_by("pk"):
@@ -176,7 +175,9 @@ class _Resolver:
 def _fields_by_attname(model) -> dict[str, models.Field]:
     opts = model._meta
     fields = {f.attname: f for f in opts.concrete_fields}
-    fields.update({f.attname: f for f in opts.many_to_many if isinstance(f, models.ManyToManyField)})
+    fields.update(
+        {f.attname: f for f in opts.many_to_many if isinstance(f, models.ManyToManyField)}
+    )
     return fields
 
 

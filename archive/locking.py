@@ -253,7 +253,13 @@ class LockedFormMixin:
                     self.data.pop(key, None)
                 else:
                     self.data[key] = value
-        raise ValidationError([headline, *details])
+        if self.lock_request is None:  # no message area: the form says it all
+            raise ValidationError([headline, *details])
+        raise ValidationError(
+            ["Changed since you opened this page:", *details]
+            if details
+            else ["Saved by someone else since you opened this page."]
+        )
 
 
 class OptimisticLockAdminMixin:

@@ -226,7 +226,7 @@ class ImportExportAdminMixin:
             "report": report,
             "rows": rows,
             "hidden_unchanged": hidden,
-            "token": token if report and report.ok else "",
+            "token": token if report and report.ok and report.has_changes else "",
             "layout": import_formats.__doc__,
         }
         request.current_app = self.admin_site.name

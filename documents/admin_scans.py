@@ -57,9 +57,9 @@ class ScanInline(admin.TabularInline):
         if obj.thumbnail:
             return format_html(
                 '<a href="{}"><img src="{}" alt="Open {}" width="100"></a>',
-                obj.file.url,
-                obj.thumbnail.url,
+                obj.get_file_url(),
+                obj.get_thumbnail_url(),
                 obj.caption or obj.file.name,
             )
         label = "PDF" if scans.is_pdf(obj.file.name) else "File"
-        return format_html('<a href="{}">{}</a>', obj.file.url, label)
+        return format_html('<a href="{}">{}</a>', obj.get_file_url(), label)

@@ -146,6 +146,12 @@ class ImportReport:
         return not self.errors and not self.counts[REJECTED]
 
     @property
+    def has_changes(self) -> bool:
+        """Whether writing would change anything at all."""
+        counts = self.counts
+        return bool(counts[CREATED] or counts[UPDATED] or self.updated or self.new_entities)
+
+    @property
     def new_entities(self) -> list[tuple[str, list[str]]]:
         """[("people", ["A", "B"]), ...] for display."""
         return [(LABELS[k][1 if len(v) > 1 else 0], v) for k, v in self.created.items() if v]

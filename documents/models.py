@@ -700,3 +700,10 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.file.name
+
+    def get_file_url(self) -> str:
+        """The file through the access-checked view (storage paths are never linked)."""
+        return reverse("scan_file", args=[self.document.record_number, self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("scan_thumbnail", args=[self.document.record_number, self.pk])

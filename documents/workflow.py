@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reversion
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -149,9 +147,8 @@ def _apply(doc, user, step: Step, *, expected_version=None, comment="", publish_
     with transaction.atomic(), reversion.create_revision():
         locked = Document.objects.select_for_update().get(pk=doc.pk)
         if locked.status not in step.allowed_from:
-            raise TransitionRefused(
-                f"It is {_status_label(locked.status).lower()}; it cannot be {step.verb} from there."
-            )
+            now = _status_label(locked.status).lower()
+            raise TransitionRefused(f"It is {now}; it cannot be {step.verb} from there.")
         if locked.status in step.needs_publish_from and not can_publish(user):
             raise PermissionDenied(
                 f"Only editors may have a {_status_label(locked.status).lower()} document "
@@ -193,7 +190,12 @@ def publish(doc, user, *, publish_on=_UNSET, expected_version=None, comment="") 
     refused while the title, date, summary or original archive is missing. Returns warnings
     (likely duplicates)."""
     return _apply(
-        doc, user, PUBLISH, expected_version=expected_version, comment=comment, publish_on=publish_on
+        doc,
+        user,
+        PUBLISH,
+        expected_version=expected_version,
+        comment=comment,
+        publish_on=publish_on,
     )
 
 
@@ -333,7 +335,7 @@ class WorkflowAdminMixin:
                     f"{len(refused)} {'document' if len(refused) == 1 else 'documents'}",
                     format_html_join(
                         "",
-                        "<li><a href=\"{}\">{} (record {})</a>: {}</li>",
+                        '<li><a href="{}">{} (record {})</a>: {}</li>',
                         (
                             (self._change_url(doc), doc.title, doc.record_number, why)
                             for doc, why in refused
@@ -431,6 +433,4 @@ __all__ = [
     "return_to_draft",
     "submit_for_review",
     "withdraw",
-    "forms",
-    "helpers",
 ]

@@ -186,7 +186,9 @@ def test_person_history_and_changes(editor_client):
     assert "马仲英" in response.content.decode()
 
 
-def test_history_page_queries_do_not_grow_with_versions(editor_client, django_assert_max_num_queries):
+def test_history_page_queries_do_not_grow_with_versions(
+    editor_client, django_assert_max_num_queries
+):
     doc = DocumentFactory(status=Status.DRAFT)
     DocumentPersonFactory(document=doc)
     for n in range(12):

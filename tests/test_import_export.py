@@ -627,3 +627,17 @@ def test_admin_export_action_and_filtered_changelist_export(archivist, client):
     assert (
         client.get(reverse("admin:documents_document_export"), {"format": "xml"}).status_code == 400
     )
+
+
+def test_admin_offers_no_confirm_when_nothing_would_change(archivist, client):
+    doc = DocumentFactory(title="Already here")
+    stream = io.StringIO()
+    exporting.write_csv(Document.objects.filter(pk=doc.pk), stream)
+    upload = io.BytesIO(stream.getvalue().encode())
+    upload.name = "same.csv"
+
+    html = client.post(reverse("admin:documents_document_import"), {"file": upload}).content
+    html = html.decode()
+
+    assert "unchanged" in html and "nothing to import" in html
+    assert 'name="token"' not in html

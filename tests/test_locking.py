@@ -37,7 +37,10 @@ class _FormParser(HTMLParser):
             self.data.append((name, a.get("value", "on" if kind == "checkbox" else "")))
         elif tag == "select" and name:
             self.select, self.multiple, self.first_option, self.chosen = (
-                name, "multiple" in a, None, False
+                name,
+                "multiple" in a,
+                None,
+                False,
             )
         elif tag == "option" and self.select:
             if self.first_option is None:
@@ -72,7 +75,9 @@ def form_data(response) -> dict:
     data: dict = {}
     for name, value in parser.data:
         if name in data:
-            data[name] = [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+            data[name] = (
+                [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+            )
         else:
             data[name] = value
     return data
@@ -120,6 +125,7 @@ def test_second_of_two_concurrent_document_edits_is_refused_and_keeps_its_values
     page = response.content.decode()
     assert response.status_code == 200
     assert "was saved by alice" in page and "while you were editing" in page
+    assert "Changed since you opened this page" in page
     assert "alice" in page
     # What changed in between, with the current value against the submitted one...
     assert "Decision on Xinjiang (corrected by Alice)" in page

@@ -117,8 +117,8 @@ def test_admin_inline_shows_preview_and_orders_by_position(db, rf_superuser):
     assert list(inline.get_queryset(rf_superuser).filter(document=doc)) == [first, second]
     assert "preview" in inline.get_readonly_fields(rf_superuser, doc)
     preview = inline.preview(first)
-    assert f'src="{first.thumbnail.url}"' in preview
-    assert f'href="{first.file.url}"' in preview
+    assert f'src="{first.get_thumbnail_url()}"' in preview
+    assert f'href="{first.get_file_url()}"' in preview
 
 
 def test_admin_inline_refuses_a_non_image_named_png(db, inline_formset):
@@ -197,7 +197,7 @@ def test_pdf_is_accepted_without_thumbnail_and_offered_as_a_download(db):
     assert scan.file.name.endswith(".pdf")
     assert not scan.thumbnail
     html = render_to_string("documents/_scans.html", {"scans": doc.scans.all()})
-    assert f'href="{scan.file.url}"' in html
+    assert f'href="{scan.get_file_url()}"' in html
     assert 'type="application/pdf"' in html
     assert f"Download PDF ({filesizeformat(len(MINIMAL_PDF))})" in html
     assert "<figcaption" in html and ">Report</figcaption>" in html
@@ -213,8 +213,8 @@ def test_gallery_lists_scans_by_position_with_thumbnails_linking_to_files(db):
     html = render_to_string("documents/_scans.html", {"scans": doc.scans.all()})
     assert html.index("First page") < html.index("Second page") < html.index("Third page")
     for scan in scans:
-        assert f'<a class="scan-file" href="{scan.file.url}">' in html
-        assert f'src="{scan.thumbnail.url}"' in html
+        assert f'<a class="scan-file" href="{scan.get_file_url()}">' in html
+        assert f'src="{scan.get_thumbnail_url()}"' in html
         assert f'alt="Full-size image: {scan.caption}"' in html
 
 
@@ -276,7 +276,7 @@ def test_document_page_shows_the_scans(client, db):
     response = client.get(doc.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
-    assert f'href="{scan.file.url}"' in content
+    assert f'href="{scan.get_file_url()}"' in content
     assert "Page 1 (recto)" in content
 
 

@@ -93,10 +93,10 @@ def _entity_groups(doc: Document) -> list[LinkGroup]:
     groups = {role: LinkGroup(role, label) for role, label in ENTITY_ROLE_LABELS}
     for link in doc.organization_links.all():
         link.entity = link.organization
-        groups[link.role].links.append(link)
+        groups.get(link.role, groups[Role.MENTIONED]).links.append(link)
     for link in doc.person_links.all():
         link.entity = link.person
-        groups[link.role].links.append(link)
+        groups.get(link.role, groups[Role.MENTIONED]).links.append(link)
     return [group for group in groups.values() if group.links]
 
 
@@ -104,7 +104,7 @@ def _place_groups(doc: Document) -> list[LinkGroup]:
     groups = {role: LinkGroup(role, label) for role, label in PLACE_ROLE_LABELS}
     for link in doc.place_links.all():
         link.entity = link.place
-        groups[link.role].links.append(link)
+        groups.get(link.role, groups[PlaceRole.MENTIONED]).links.append(link)
     return [group for group in groups.values() if group.links]
 
 
