@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -41,22 +40,9 @@ MODELS = [
 ]
 
 
-def _archivist_group():
-    """The real group from the roles migration; a stand-in with curation rights until then."""
-    group, created = Group.objects.get_or_create(name="Archivist")
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=["documents", "people"],
-                codename__regex=r"^(view|add|change)_",
-            )
-        )
-    return group
-
-
 @pytest.fixture
 def archivist(db):
-    _archivist_group()
+    """A staff member in the Archivist group the roles migration creates."""
     return UserFactory(username="archivist", is_staff=True, groups=["Archivist"])
 
 
@@ -317,6 +303,21 @@ def test_add_form_creates_a_document_with_a_month_date(archivist_client, db):
     assert (str(doc.date_earliest), str(doc.date_latest)) == ("1945-07-01", "1945-07-31")
     assert doc.status == Document.Status.DRAFT
     assert doc.record_number
+
+
+def test_saving_an_entity_keeps_its_document_links(archivist_client, db):
+    person = PersonFactory(name="Sheng Shicai")
+    links = [DocumentPersonFactory(person=person, role=Role.AUTHOR) for _ in range(3)]
+    url = reverse("admin:people_person_change", args=[person.pk])
+    data = form_data(archivist_client.get(url))
+    data.update({"variants": "Sheng Shih-ts'ai\n盛世才", "_save": "Save"})
+    response = archivist_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    person.refresh_from_db()
+    assert person.variant_list == ["Sheng Shih-ts'ai", "盛世才"]
+    assert set(person.document_links.all()) == set(links)
+    found = archivist_client.get(changelist("documents/document"), {"q": "Shih-ts'ai"})
+    assert {d.pk for d in found.context["cl"].result_list} == {link.document_id for link in links}
 
 
 # --- Saving typed links --------------------------------------------------------------------
