@@ -477,7 +477,12 @@ def restoring(request, obj) -> tuple[bool, object | None]:
 
 class HistoryAdminMixin(VersionAdmin):
     """History list with what each save changed, a field-level diff page per version,
-    revert, and recovery of deleted records (reversion's `VersionAdmin`)."""
+    revert, and recovery of deleted records (reversion's `VersionAdmin`).
+
+    Admin edits are recorded by VersionAdmin with their author. An admin action that records
+    its own revisions (one per record, so reverting one never reverts the rest) marks its
+    function `records_history = True`; the changelist then does not wrap it in one shared
+    revision. Deletions are snapshotted first, so anything deleted here can be recovered."""
 
     object_history_template = "admin/history/object_history.html"
     revision_form_template = "admin/history/revision_form.html"

@@ -236,21 +236,28 @@ class WorkflowFormMixin:
 
     def _post_clean(self):
         super()._post_clean()
-        if "status" not in self.fields or "status" not in self.cleaned_data:
+        before = self.workflow_status_before
+        if "status" in self.cleaned_data:
+            status = self.cleaned_data["status"]
+            if status != before and not self.workflow_can_publish:
+                if status not in EDITABLE_STATUSES:
+                    self.add_error("status", "Only editors can publish or withdraw documents.")
+                    return
+        else:
+            status = self.instance.status  # read-only here: stays as it is
+        if status != Status.PUBLISHED:
             return
-        status, before = self.cleaned_data["status"], self.workflow_status_before
-        if status == before:
-            return
-        if not self.workflow_can_publish and status not in EDITABLE_STATUSES:
-            self.add_error("status", "Only editors can publish or withdraw documents.")
-            return
-        if status == Status.PUBLISHED:
-            problems = publication_problems(self.instance)
-            if problems:
+        # Publishing needs a complete record, and a published one stays complete.
+        problems = publication_problems(self.instance)
+        if problems:
+            if before == Status.PUBLISHED:
+                needs = ", ".join(problems.values())
+                self.add_error(None, f"A published document needs {needs}.")
+            else:
                 self.add_error(None, missing_message(problems))
-                for name, what in problems.items():
-                    if name in self.fields and name not in self.errors:
-                        self.add_error(name, f"Publishing needs {what}.")
+            for name, what in problems.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, f"Publishing needs {what}.")
 
 
 class WorkflowAdminMixin:

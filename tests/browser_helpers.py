@@ -57,4 +57,3 @@ def describe_violations(url: str, violations: list[dict]) -> str:
             summary = (node.get("failureSummary") or "").replace("\n", " ")
             lines.append(f"      at {target}: {summary[:300]}")
     return "\n".join(lines)
-

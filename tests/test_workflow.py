@@ -286,3 +286,16 @@ def test_editor_sets_an_embargo_in_the_form(client, editor):
     doc.refresh_from_db()
     assert doc.status == Status.PUBLISHED and doc.publish_on.year == 2999
     assert not Document.objects.published().filter(pk=doc.pk).exists()
+
+
+def test_a_published_document_stays_complete(client, archivist):
+    doc = DocumentFactory(title="Published and complete")
+    client.force_login(archivist)
+    url = change_url(doc)
+    data = form_data(client.get(url))
+    data["summary"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "A published document needs a summary." in response.content.decode()
+    doc.refresh_from_db()
+    assert doc.summary == "A summary of the document."
