@@ -30,7 +30,8 @@ def embedded_database(data_dir: Path) -> dict:
     import pgserver  # imported lazily: only needed when no DATABASE_URL is given
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode=None)
+    # "stop": the server stops when the last process using it exits (runserver, pytest...).
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")

@@ -8,7 +8,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
-        from documents import signals  # noqa: F401  (connects search-vector upkeep)
+        from documents import (
+            history_registration,  # noqa: F401  (every write path records history)
+            signals,  # noqa: F401  (connects search-vector upkeep)
+        )
         from documents.models import Subject
         from people.signals import track_slug_changes
 
