@@ -6,3 +6,8 @@ class ArchiveConfig(AppConfig):
 
     name = "archive"
     verbose_name = "Archive site"
+
+    def ready(self):
+        from archive import signals
+
+        signals.connect()

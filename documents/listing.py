@@ -7,6 +7,7 @@ the page of rows (snippets included) and one per facet.
 """
 
 import html
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -221,12 +222,26 @@ def _page_size(raw: list[str]) -> int:
     return int(value) if value.isdigit() and int(value) in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
-def _snippet(headline: str | None) -> str | None:
-    """Escape the headline's text, then turn only the match markers into <mark> tags."""
+def _snippet(headline: str | None, summary: str = "") -> str | None:
+    """Escape the headline's text, then turn only the match markers into <mark> tags.
+
+    A passage that does not start near where the summary starts, or stops short of its end,
+    gets an ellipsis so readers can tell it is an excerpt.
+    """
     if not headline or START_SEL not in headline:
         return None
-    text = escape(html.unescape(headline))
+    plain = html.unescape(headline).replace(START_SEL, "").replace(STOP_SEL, "")
+    text = escape(html.unescape(headline).strip())
+    got, source = _words(plain), _words(summary)
+    if got and got[0] not in source[:3]:
+        text = "… " + text
+    if got and got[-1] not in source[-3:]:
+        text = text + " …"
     return mark_safe(text.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def _with_headlines(queryset, q: str):
@@ -319,7 +334,7 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
         return listing
     rows = list(listing.page.object_list)
     for doc in rows:
-        doc.snippet = _snippet(getattr(doc, "headline", None))
+        doc.snippet = _snippet(getattr(doc, "headline", None), doc.summary)
     listing.page.object_list = rows
 
     listing.facets = compute_facets(filterset, queryset, hidden)

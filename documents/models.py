@@ -175,9 +175,7 @@ class DocumentQuerySet(models.QuerySet):
         from archive.text import fold
 
         query = SearchQuery(fold(q), search_type="websearch", config="english")
-        return self.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):

@@ -351,7 +351,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "seed",
             nargs="?",
-            default="../shared/seed/xinjiang-nkvd.json",
+            default="fixtures/seed/xinjiang-nkvd.json",
             help="Seed JSON path; relative paths start at the project root.",
         )
         parser.add_argument(
