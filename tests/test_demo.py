@@ -283,3 +283,14 @@ def test_demo_command_makes_an_editor_login_in_debug(db, settings):
     assert [g.name for g in user.groups.all()] == ["Editor"]
     assert user.has_perm("documents.publish_document")
     assert Document.objects.count() == 19
+
+
+def test_demo_command_never_overwrites_edits_to_the_demo_documents(db):
+    call_command("demo", "--no-serve", stdout=StringIO())
+    doc = Document.objects.get(record_number=1)
+    doc.title = "Edited by an archivist"
+    doc.save()
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "demo not reloaded" in out.getvalue()
+    assert Document.objects.get(record_number=1).title == "Edited by an archivist"

@@ -38,21 +38,28 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # runserver's autoreloader re-runs this command in a child process; the parent has
         # already set everything up, so the child only serves.
-        if os.environ.get("RUN_MAIN") != "true":
-            self._set_up()
+        reloaded_child = os.environ.get("RUN_MAIN") == "true"
         addrport = options["addrport"]
-        host, _, port = addrport.rpartition(":")
-        url = f"http://{host or '127.0.0.1'}:{port}/"
-        self.stdout.write(f"Site: {url}   Admin: {url}admin/")
+        if not reloaded_child:
+            self._set_up()
+            host, _, port = addrport.rpartition(":")
+            url = f"http://{host or '127.0.0.1'}:{port}/"
+            self.stdout.write(f"Site: {url}   Admin: {url}admin/")
+            if options["serve"]:
+                self._step("Serving the site (Ctrl-C stops it)")
         if options["serve"]:
-            self._step("Serving the site (Ctrl-C stops it)")
             call_command("runserver", addrport)
 
     def _set_up(self):
         self._step("Applying migrations")
         call_command("migrate", interactive=False, verbosity=0)
-        self._step("Loading the demo collection (fixtures/demo.json)")
-        call_command("loaddata", "demo", verbosity=0)
+        existing = Document.objects.count()
+        if existing:
+            # Reloading would overwrite archivists' edits to the demo documents.
+            self._step(f"Keeping the {existing} documents already here (demo not reloaded)")
+        else:
+            self._step("Loading the demo collection (fixtures/demo.json)")
+            call_command("loaddata", "demo", verbosity=0)
         count = Document.objects.published().count()
         self.stdout.write(f"  {count} published documents.")
         if settings.DEBUG:
