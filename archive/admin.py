@@ -4,6 +4,7 @@ Lives in `archive` so that `people.admin` and `documents.admin` can share it wit
 importing anything from `documents`.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
@@ -28,6 +29,18 @@ class Fold(models.Transform):
     def as_sql(self, compiler, connection):
         lhs, params = compiler.compile(self.lhs)
         return f"translate({lhs}, %s, %s)", (*params, FOLD_FROM, FOLD_TO)
+
+
+class UnixNewlinesField(forms.CharField):
+    """Browsers submit textareas with CRLF; stored text uses LF (see archive.signals), so an
+    untouched textarea must not count as changed in history or change messages."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+TEXT_FIELDS = {models.TextField: {"form_class": UnixNewlinesField}}
 
 
 class FoldedSearchMixin:

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from taggit.models import Tag
 
-from archive.admin import FoldedSearchMixin, LeanAutocompleteInlineMixin
+from archive.admin import TEXT_FIELDS, FoldedSearchMixin, LeanAutocompleteInlineMixin
 from archive.history import HistoryAdminMixin
 from archive.locking import OptimisticLockAdminMixin
 from documents.admin_importexport import ImportExportAdminMixin
@@ -110,7 +110,7 @@ class DocumentCountMixin:
 
 
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}, **TEXT_FIELDS}
 
 # ---------------------------------------------------------------------------------------------
 # Vocabularies

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
 
-from archive.admin import FoldedSearchMixin
+from archive.admin import TEXT_FIELDS, FoldedSearchMixin
 from archive.history import HistoryAdminMixin
 from archive.locking import OptimisticLockAdminMixin
 from people.admin_merge import MergeActionMixin
@@ -34,7 +34,12 @@ class EntityAdmin(
     readonly_fields = ["created_at", "updated_at"]
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
-    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 4})}}
+    formfield_overrides = {
+        models.TextField: {
+            **TEXT_FIELDS[models.TextField],
+            "widget": AdminTextareaWidget(attrs={"rows": 4}),
+        }
+    }
 
     @admin.display(description="Other names")
     def variants_short(self, obj):

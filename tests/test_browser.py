@@ -352,3 +352,5 @@ def test_admin_history_diff_screenshot(open_page, curator):
     # textareas with CRLF line ends; a save must not turn "\n" into "\r\n" in other fields.)
     expect(content.get_by_role("heading", level=2)).to_have_text("1 change")
     assert "\r" not in Document.objects.get(pk=doc.pk).internal_notes
+    expect(content).to_contain_text("Changed Title.")
+    expect(content).not_to_contain_text("Internal notes")
