@@ -30,6 +30,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("documents/feed/", DocumentFeed(), name="document_feed"),
+    path("api/", include("documents.api_urls")),
     path("", include("documents.urls")),
 ]
 
