@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from archive.partialdates import PartialDate, Precision
+from archive.slugs import unique_slug
 from archive.text import FOLD_FROM, FOLD_TO
 from people.models import Organization, Person, Place
 
@@ -50,7 +51,7 @@ class SlugNamed(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:255]
+            self.slug = unique_slug(self, self.name, self._meta.model_name)
         super().save(*args, **kwargs)
 
 
@@ -158,8 +159,14 @@ class DocumentQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Staff preview drafts; everyone else gets `published()`."""
-        if user is not None and user.is_active and user.is_staff:
+        """Staff who may view documents in the admin preview drafts; everyone else gets
+        `published()`."""
+        if (
+            user is not None
+            and user.is_active
+            and user.is_staff
+            and user.has_perm("documents.view_document")
+        ):
             return self
         return self.published()
 

@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.text import slugify
 
 from archive.partialdates import display_partial_date, validate_partial_date
 
@@ -90,7 +89,9 @@ class Entity(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=False)[:255] or "entity"
+            from archive.slugs import unique_slug
+
+            self.slug = unique_slug(self, self.name, self._meta.model_name)
         super().save(*args, **kwargs)
 
 
