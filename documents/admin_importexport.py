@@ -98,7 +98,7 @@ class ImportExportAdminMixin:
         export_url = reverse("admin:{}_{}_export".format(*info))
         extra = {
             "import_url": reverse("admin:{}_{}_import".format(*info))
-            if request.user.has_perm(f"{info[0]}.add_{info[1]}")
+            if _may_import(request.user)
             else "",
             "export_urls": [
                 (fmt.upper(), f"{export_url}?{_with(query, format=fmt)}") for fmt in ("csv", "json")
@@ -142,7 +142,7 @@ class ImportExportAdminMixin:
     # --- import -----------------------------------------------------------------------------
 
     def import_view(self, request):
-        if not request.user.has_perm("documents.add_document"):
+        if not _may_import(request.user):
             raise PermissionDenied
         if request.method == "POST" and "token" in request.POST:
             return self._confirm_import(request)
@@ -231,6 +231,11 @@ class ImportExportAdminMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.import_template, context)
+
+
+def _may_import(user) -> bool:
+    """An import both creates and updates documents, so it needs both permissions."""
+    return user.has_perms(["documents.add_document", "documents.change_document"])
 
 
 def _with(query, **params):

@@ -176,7 +176,19 @@ def decode(content: bytes | str) -> str:
             raise FormatError("The file is not UTF-8 text.") from None
     if "\x00" in text:
         raise FormatError("The file contains NUL bytes; it is not a text file.")
-    return text.lstrip("\ufeff")
+    # Unix newlines, as every save stores them (archive.signals): bulk writes skip pre_save.
+    return unix_newlines(text.lstrip("\ufeff"))
+
+
+def unix_newlines(value):
+    """Text with "\\r\\n" and "\\r" as "\\n", in strings nested in lists and dicts too."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if isinstance(value, list):
+        return [unix_newlines(v) for v in value]
+    if isinstance(value, dict):
+        return {k: unix_newlines(v) for k, v in value.items()}
+    return value
 
 
 def guess_format(filename: str, content: bytes | str = b"") -> str:
@@ -317,7 +329,7 @@ def parse_json(text: str) -> ParsedFile:
     from documents.models import PlaceRole, Role
 
     try:
-        payload = json.loads(text)
+        payload = unix_newlines(json.loads(text))  # a JSON-escaped \\r survives decode()
     except json.JSONDecodeError as exc:
         raise FormatError(f"The file is not valid JSON: {exc}.") from None
     if isinstance(payload, list):

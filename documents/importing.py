@@ -48,7 +48,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
@@ -291,6 +291,10 @@ class Importer:
         if not numbers and not titles:
             return
         docs = Document.objects.filter(Q(record_number__in=numbers) | Q(title__in=titles))
+        if not self.dry_run:
+            # A real run holds these rows until it commits: an edit saved meanwhile would
+            # otherwise be overwritten by the copy read here.
+            docs = docs.select_for_update(of=("self",))
         ids = []
         for doc in docs.defer("search_vector"):
             self.by_number[doc.record_number] = doc
@@ -370,6 +374,7 @@ class Importer:
             messages.append("Missing title.")
         plan.doc, plan.is_new = doc, is_new
         before = {} if is_new else _snapshot(doc)
+        stored = {} if is_new else _written_values(doc)
 
         # Scalar fields.
         for key, attr in TEXT_FIELDS.items():
@@ -418,6 +423,9 @@ class Importer:
                 messages.extend(f"{name}: {e}" for e in errors)
 
         changes = [] if is_new else _changed(before, _snapshot(doc))
+        if not is_new:
+            after = _written_values(doc)
+            plan.write_fields = [name for name in WRITTEN_FIELDS if stored[name] != after[name]]
 
         # Vocabulary lists and subjects.
         for key, (attr, kind) in M2M.items():
@@ -539,27 +547,41 @@ class Importer:
         for plan in new_plans + changed_plans:
             if plan.stamp_published and plan.doc.published_at is None:
                 plan.doc.published_at = now
+                if not plan.is_new:
+                    plan.write_fields = [*plan.write_fields, "published_at"]
         total, done = len(new_plans) + len(changed_plans), 0
-        explicit_numbers = False
-        for start in range(0, len(new_plans), BATCH):
-            batch = [p.doc for p in new_plans[start : start + BATCH]]
-            explicit_numbers |= any(isinstance(d.record_number, int) for d in batch)
-            Document.objects.bulk_create(batch)
-            done += len(batch)
-            self.progress("write", done, total)
+        # Numbered rows first, then the sequence moves past them, then the unnumbered rows:
+        # otherwise the sequence could hand an unnumbered row a number the file uses.
+        numbered = [p for p in new_plans if isinstance(p.doc.record_number, int)]
+        unnumbered = [p for p in new_plans if not isinstance(p.doc.record_number, int)]
+        for group in (numbered, unnumbered):
+            if group is unnumbered and numbered:
+                sync_record_number_sequence()
+            for start in range(0, len(group), BATCH):
+                batch = [p.doc for p in group[start : start + BATCH]]
+                Document.objects.bulk_create(batch)
+                done += len(batch)
+                self.progress("write", done, total)
+        # Only the fields this import changes are written, and the version moves on from the
+        # stored one, so nothing else saved in the meantime is undone.
+        by_fields = defaultdict(list)
         for plan in changed_plans:
-            plan.doc.version += 1
+            plan.doc.version = F("version") + 1
             plan.doc.updated_at = now
-        fields = ["version", "updated_at", "slug", "title", "date_precision", "date_earliest"]
-        fields += ["date_latest", "date_circa", "document_type", "repository", "status"]
-        fields += ["publish_on", "published_at", "source_citation", *TEXT_FIELDS.values()]
-        fields += list(HTML_FIELDS.values())
-        fields = list(dict.fromkeys(fields))
-        for start in range(0, len(changed_plans), BATCH):
-            batch = [p.doc for p in changed_plans[start : start + BATCH]]
-            Document.objects.bulk_update(batch, fields)
-            done += len(batch)
-            self.progress("write", done, total)
+            by_fields[tuple(plan.write_fields)].append(plan.doc)
+        for fields, docs in by_fields.items():
+            for start in range(0, len(docs), BATCH):
+                batch = docs[start : start + BATCH]
+                Document.objects.bulk_update(batch, [*fields, "version", "updated_at"])
+                done += len(batch)
+                self.progress("write", done, total)
+        saved = {}
+        changed_ids = [p.doc.pk for p in changed_plans]
+        for start in range(0, len(changed_ids), BATCH):
+            chunk = changed_ids[start : start + BATCH]
+            saved.update(Document.objects.defer("search_vector").in_bulk(chunk))
+        for plan in changed_plans:
+            plan.doc.version = saved[plan.doc.pk].version
 
         touched = new_plans + changed_plans
         self._write_m2m(touched)
@@ -567,7 +589,7 @@ class Importer:
         ids = [p.doc.pk for p in touched]
         for start in range(0, len(ids), 2000):
             refresh_entity_text(ids[start : start + 2000])
-        if explicit_numbers:
+        if numbered:
             sync_record_number_sequence()
         for plan in new_plans:
             plan.result.record_number = plan.doc.record_number
@@ -577,7 +599,7 @@ class Importer:
                 if self.user is not None:
                     reversion.set_user(self.user)
                 for plan in changed_plans:
-                    reversion.add_to_revision(plan.doc)
+                    reversion.add_to_revision(saved[plan.doc.pk])
 
     def _write_m2m(self, plans):
         for attr, kind in M2M.values():
@@ -646,6 +668,7 @@ class RowPlan:
     doc: Document | None = None
     is_new: bool = True
     changed: bool = False
+    write_fields: list = field(default_factory=list)
     stamp_published: bool = False
     m2m: dict = field(default_factory=dict)
     subjects: list | None = None
@@ -824,17 +847,9 @@ class EntityResolver:
                 report.updated.append(f"{LABELS[self.kind][0].capitalize()} {obj.name}: parent")
 
     def _fill_blanks(self, obj, values):
-        filled = []
-        for name, value in values.items():
-            if name == "variants":
-                have = {v.lower() for v in obj.all_names}
-                extra = [v for v in value.splitlines() if v.lower() not in have]
-                if extra:
-                    obj.variants = "\n".join([*obj.variant_list, *extra])
-                    filled.append("variants")
-            elif value not in ("", None) and getattr(obj, name) in ("", None):
-                setattr(obj, name, value)
-                filled.append(name)
+        filled = _fill_blanks(obj, values)
+        if obj.pk is not None:
+            obj._import_values = {**getattr(obj, "_import_values", {}), **values}
         if filled and obj.pk is not None:
             if obj not in self.updated:
                 self.updated.append(obj)
@@ -848,15 +863,41 @@ class EntityResolver:
             obj.parent_id = obj._import_parent.pk
         if with_parent:
             self.model.objects.bulk_update(with_parent, ["parent"], batch_size=2000)
+        if not self.updated:
+            return
+        # The blanks are filled again on a locked fresh copy, so an edit saved since the
+        # import started is kept, and the version moves on from the stored one.
+        fresh = self.model.objects.select_for_update().in_bulk([o.pk for o in self.updated])
         for obj in self.updated:
+            current = fresh[obj.pk]
+            fields = _fill_blanks(current, getattr(obj, "_import_values", {}))
             parent = getattr(obj, "_import_parent", None)
-            if parent is not None:
-                obj.parent_id = parent.pk
-            obj.version += 1
-            obj.save()
+            if parent is not None and current.parent_id is None:
+                current.parent_id = parent.pk
+                fields.append("parent")
+            if fields:
+                current.version = F("version") + 1
+                current.save(update_fields=[*fields, "version", "updated_at"])
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _fill_blanks(obj, values) -> list[str]:
+    """Set the entity fields that are blank (and add missing variants); the names set."""
+    filled = []
+    for name, value in values.items():
+        if name == "variants":
+            have = {v.lower() for v in obj.all_names}
+            extra = [v for v in value.splitlines() if v.lower() not in have]
+            if extra:
+                obj.variants = "\n".join([*obj.variant_list, *extra])
+                filled.append("variants")
+        elif value not in ("", None) and getattr(obj, name) in ("", None):
+            setattr(obj, name, value)
+            filled.append(name)
+    return filled
+
 
 _STATUSES = {}
 for _value, _label in Document.Status.choices:
@@ -900,6 +941,36 @@ _CHANGE_NAMES = {
     "repository_id": "original_archive",
     "document_type_id": "document_type",
 }
+
+
+WRITTEN_FIELDS = list(
+    dict.fromkeys(
+        [
+            "slug",
+            "date_precision",
+            "date_earliest",
+            "date_latest",
+            "date_circa",
+            "document_type",
+            "repository",
+            "status",
+            "publish_on",
+            "published_at",
+            *TEXT_FIELDS.values(),
+            *HTML_FIELDS.values(),
+        ]
+    )
+)
+
+
+def _written_values(doc) -> dict:
+    """The values of the fields an import may write, to write only those it changes."""
+    return {
+        name: _reference(doc, name)
+        if name in ("document_type", "repository")
+        else getattr(doc, name)
+        for name in WRITTEN_FIELDS
+    }
 
 
 def _snapshot(doc) -> dict:
