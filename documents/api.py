@@ -12,12 +12,13 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from documents.citations import DocumentCitation
-from documents.facets import FACETS_BY_PARAM
+from documents.facets import FACETS_BY_PARAM, public_entities
 from documents.filters import DocumentFilter
 from documents.listing import MAX_QUERY_LENGTH
 from documents.models import Document
@@ -278,8 +279,8 @@ def _person_fields(request, person: Person) -> dict:
 
 
 def _hierarchy(request, entity, kind: str) -> dict:
-    parent = entity.parent
-    children = entity.children.order_by("name")
+    parent = entity.parent if entity.parent_public else None
+    children = public_entities(type(entity)).filter(parent=entity).order_by("name")
     return {
         "parent": _entity_ref(request, parent, kind) if parent else None,
         "children": [_entity_ref(request, child, kind) for child in children],
@@ -314,14 +315,19 @@ ENTITY_KINDS = {
 
 
 def _entity_detail(request, kind: str, slug: str):
+    """Only entities some published document names, for every caller (as for documents, the
+    API never previews; its answers are publicly cacheable)."""
     model, extra_fields = ENTITY_KINDS[kind]
-    objects = model.objects.all()
+    public = public_entities(model)
+    objects = public
     if kind != "person":
-        objects = objects.select_related("parent")
+        objects = public.select_related("parent").annotate(
+            parent_public=Exists(public.filter(pk=OuterRef("parent_id")))
+        )
     entity = objects.filter(slug=slug).first()
     if entity is None:
         moved = resolve_former_slug(model, slug)
-        if moved is None:
+        if moved is None or not public.filter(pk=moved.pk).exists():
             return _error(404, f"No {model._meta.verbose_name} has the slug “{slug[:100]}”.")
         response = HttpResponsePermanentRedirect(reverse(f"api_{kind}_detail", args=[moved.slug]))
         response["Access-Control-Allow-Origin"] = "*"

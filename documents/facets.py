@@ -92,6 +92,35 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
 )
 FACETS_BY_PARAM = {spec.param: spec for spec in FACETS}
+FACETS_BY_MODEL = {spec.model: spec for spec in FACETS}
+
+
+def public_entities(model: type[models.Model]) -> models.QuerySet:
+    """Records of `model` named by at least one published document: the only definition of
+    which people, places, subjects, etc. anonymous readers may see (pages, API, chips).
+
+    A semi-join (`pk IN (…)`), not a join with DISTINCT: joining the link rows would repeat
+    each record once per link."""
+    path = FACETS_BY_MODEL[model].entity_path
+    published = Document.objects.published().values("pk")
+    named = model.objects.filter(**{f"{path}__in": published}).values("pk")
+    return model.objects.filter(pk__in=named)
+
+
+def may_preview(user) -> bool:
+    """Whether `user` may see what is not public yet: exactly when
+    `Document.objects.visible_to(user)` lets drafts through."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("documents.view_document")
+    )
+
+
+def visible_entities(model: type[models.Model], user) -> models.QuerySet:
+    """Every record for staff who may preview; `public_entities` for everyone else."""
+    return model.objects.all() if may_preview(user) else public_entities(model)
 
 
 @dataclass
@@ -135,9 +164,13 @@ def count_facet(
     spec: FacetSpec, base_ids: models.QuerySet, selected: list[str]
 ) -> list[FacetValue]:
     """One query: each value's number of documents among `base_ids`, plus the chosen values
-    even when they match nothing (so their chips keep a readable label)."""
+    even when they match nothing (so their chips keep a readable label) -- but only public
+    ones: a value that no published document names keeps its raw slug, not its name."""
     in_base = Q(**{f"{spec.entity_path}__in": base_ids})
-    condition = in_base | Q(**{f"{spec.value_field}__in": selected}) if selected else in_base
+    condition = in_base
+    if selected:
+        public = public_entities(spec.model).values("pk")
+        condition = in_base | Q(**{f"{spec.value_field}__in": selected, "pk__in": public})
     rows = (
         spec.model.objects.filter(condition)
         .annotate(

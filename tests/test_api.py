@@ -246,6 +246,10 @@ def test_entities_have_names_dates_hierarchy_and_published_counts(client, rich_d
         document=DocumentFactory(status=Document.Status.DRAFT),
         person=rich_document.people.get(),
     )
+    # Entities without a published document are hidden (tests/test_entity_visibility.py).
+    nkvd = rich_document.organizations.get()
+    DocumentOrganizationFactory(organization=nkvd.parent)
+    DocumentPlaceFactory(place=rich_document.places.get().parent)
     person = get_json(client, "/api/people/sheng-shicai/")
     assert person["name"] == "Sheng Shicai" and person["type"] == "person"
     assert person["variants"] == ["盛世才", "Sheng Shih-ts'ai"]
@@ -261,7 +265,7 @@ def test_entities_have_names_dates_hierarchy_and_published_counts(client, rich_d
     assert org["parent"]["api_url"] == "http://testserver/api/organizations/cc/"
     parent = get_json(client, "/api/organizations/cc/")
     assert [child["slug"] for child in parent["children"]] == ["nkvd"]
-    assert parent["documents"]["count"] == 0
+    assert parent["documents"]["count"] == 1
 
     place = get_json(client, "/api/places/kashgar/")
     assert place["coordinates"] == {"latitude": 39.47, "longitude": 75.99}
@@ -274,6 +278,7 @@ def test_former_slug_redirects_to_the_current_api_address(client):
     from people.models import FormerSlug, Person
 
     person = PersonFactory(name="Sheng Shicai", slug="sheng-shicai")
+    DocumentPersonFactory(person=person)
     FormerSlug.objects.create(
         content_type=ContentType.objects.get_for_model(Person),
         object_id=person.pk,

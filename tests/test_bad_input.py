@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from tests.factories import DocumentFactory, DocumentPlaceFactory, PersonFactory, PlaceFactory
+from tests.factories import (
+    DocumentFactory,
+    DocumentPersonFactory,
+    DocumentPlaceFactory,
+    PersonFactory,
+    PlaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +146,7 @@ def test_bad_input_on_entity_lists(client):
 
 
 def test_bad_input_on_entity_pages(client):
-    PersonFactory(slug="ma")
+    DocumentPersonFactory(person=PersonFactory(slug="ma"))  # a public person: has a document
     assert client.get("/people/ma/?page=abc").status_code == 404
     assert client.get("/people/ma/?date_to=1945-99").status_code == 400
     assert client.get("/people/ma/?q=%26%7C%21").status_code == 200

@@ -213,7 +213,7 @@ def test_citations_of_unknown_documents_are_404(client, db):
 def test_staff_may_download_a_draft_citation(client, db):
     doc = DocumentFactory(status=Document.Status.DRAFT)
     assert client.get(f"/documents/{doc.record_number}/cite.bib").status_code == 404
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True, groups=["Archivist"]))
     response = client.get(f"/documents/{doc.record_number}/cite.bib")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

@@ -166,6 +166,8 @@ def test_entity_page_list_is_the_filterable_component(client):
 def test_organization_hierarchy_links_both_ways(client):
     cc = OrganizationFactory(name="Central Committee", slug="cc", founded="1917", dissolved="1991")
     politburo = OrganizationFactory(name="Politburo", slug="politburo", parent=cc)
+    DocumentOrganizationFactory(organization=cc)  # only entities with published documents show
+    DocumentOrganizationFactory(organization=politburo)
     html = html_of(client.get("/organizations/cc/"))
     assert 'href="/organizations/politburo/">Politburo</a>' in html
     assert "Founded 1917; dissolved 1991" in html
@@ -177,13 +179,15 @@ def test_organization_hierarchy_links_both_ways(client):
 def test_place_page_has_coordinates_as_text_and_a_local_leaflet_map(client, settings):
     settings.MAP_TILES_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     xinjiang = PlaceFactory(name="Xinjiang", slug="xinjiang", kind="province")
-    PlaceFactory(
+    kashgar = PlaceFactory(
         name="Kashgar",
         slug="kashgar",
         parent=xinjiang,
         latitude=Decimal("39.47000"),
         longitude=Decimal("75.99000"),
     )
+    DocumentPlaceFactory(place=kashgar)  # only entities with published documents show
+    DocumentPlaceFactory(place=xinjiang)
     html = html_of(client.get("/places/kashgar/"))
     assert "39.4700° N, 75.9900° E" in html
     assert "/static/leaflet/leaflet" in html and "leaflet.js" in html
@@ -216,6 +220,7 @@ def test_subject_and_collection_pages(client):
 
 def test_former_slug_redirects_permanently_and_unknown_slug_is_404(client):
     person = PersonFactory(name="Sheng Shicai", slug="sheng-shicai")
+    DocumentPersonFactory(person=person)
     FormerSlug.objects.create(
         content_type=ContentType.objects.get_for_model(Person),
         object_id=person.pk,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -29,7 +30,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from archive.text import FOLD_FROM, FOLD_TO, fold
-from documents.facets import FACETS_BY_PARAM, FacetSpec
+from documents.facets import FACETS_BY_PARAM, FacetSpec, public_entities, visible_entities
 from documents.listing import build_listing
 from documents.models import Document
 from people.merge import resolve_former_slug
@@ -166,10 +167,7 @@ def entity_list(request, kind: Kind):
 
     # Entities with a published document, as a semi-join: joining the link rows here would
     # fold every name once per link (seconds at 100,000 links) instead of once per entity.
-    path = kind.facet.entity_path
-    published = Document.objects.published().values("pk")
-    with_documents = kind.model.objects.filter(**{f"{path}__in": published}).values("pk")
-    entities = kind.model.objects.filter(pk__in=with_documents).annotate(
+    entities = public_entities(kind.model).annotate(
         initial=Upper(Substr(_folded(kind.sort_field), 1, 1))
     )
     if q:
@@ -248,16 +246,24 @@ MAP_ZOOM = {"country": 4, "region": 5, "province": 5, "district": 7, "city": 9, 
 
 
 def entity_detail(request, kind: Kind, slug: str):
-    """One entity: what the archive knows of it, and its documents as a filterable list."""
+    """One entity: what the archive knows of it, and its documents as a filterable list.
+
+    Readers see only entities some published document names (staff who may preview see
+    all): anything else answers 404, like an unpublished document, even at a former slug."""
     if _has_nul(request):
         return _error(request, kind, 400, NUL_MESSAGE)
-    objects = kind.model.objects.all()
+    visible = visible_entities(kind.model, request.user)
+    objects = visible
     if kind.hierarchical:
-        objects = objects.select_related("parent")
+        objects = visible.select_related("parent").annotate(
+            parent_visible=Exists(visible.filter(pk=OuterRef("parent_id")))
+        )
     entity = objects.filter(slug=slug).first()
+    if entity is not None and kind.hierarchical and not entity.parent_visible:
+        entity.parent = None  # shown only, never saved: the parent page would be a 404
     if entity is None:
         moved = resolve_former_slug(kind.model, slug)
-        if moved is None:
+        if moved is None or not visible.filter(pk=moved.pk).exists():
             return _error(
                 request, kind, 404, f"No {kind.singular.lower()} has the address “{slug[:100]}”."
             )
@@ -274,7 +280,9 @@ def entity_detail(request, kind: Kind, slug: str):
         "kind": kind,
         "entity": entity,
         "listing": listing,
-        "children": list(entity.children.order_by("name")) if kind.hierarchical else [],
+        "children": (
+            list(visible.filter(parent=entity).order_by("name")) if kind.hierarchical else []
+        ),
     }
     if kind.key == "place" and entity.has_coordinates:
         context["map"] = {
