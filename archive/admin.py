@@ -11,7 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetW
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
-from archive.text import FOLD_FROM, FOLD_TO, fold
+from archive.text import fold, folded
 
 admin.site.site_header = settings.ARCHIVE_NAME
 admin.site.site_title = settings.ARCHIVE_SHORT_NAME
@@ -27,8 +27,7 @@ class Fold(models.Transform):
     lookup_name = "fold"
 
     def as_sql(self, compiler, connection):
-        lhs, params = compiler.compile(self.lhs)
-        return f"translate({lhs}, %s, %s)", (*params, FOLD_FROM, FOLD_TO)
+        return compiler.compile(folded(self.lhs))
 
 
 class UnixNewlinesField(forms.CharField):

@@ -48,3 +48,21 @@ _TRANSLATION = str.maketrans(FOLD_FROM, FOLD_TO)
 def fold(text: str) -> str:
     """Strip diacritics from Latin letters ("Ürümqi" -> "Urumqi"); other scripts pass through."""
     return text.translate(_TRANSLATION)
+
+
+def folded(expression):
+    """The SQL twin of `fold()`: `translate(coalesce(expr, ''), FOLD_FROM, FOLD_TO)`.
+
+    Built-in and immutable, so it works in the stored search vector, in lookups and in
+    annotations alike.
+    """
+    from django.db.models import Func, TextField, Value
+    from django.db.models.functions import Coalesce
+
+    return Func(
+        Coalesce(expression, Value(""), output_field=TextField()),
+        Value(FOLD_FROM),
+        Value(FOLD_TO),
+        function="translate",
+        output_field=TextField(),
+    )

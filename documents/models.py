@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Coalesce, ExtractDay, Now
+from django.db.models.functions import ExtractDay, Now
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import slugify
@@ -18,7 +18,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from archive.partialdates import PartialDate, Precision
 from archive.slugs import unique_slug
-from archive.text import FOLD_FROM, FOLD_TO
+from archive.text import folded
 from people.models import Organization, Person, Place
 
 RECORD_NUMBER_SEQUENCE = "documents_record_number_seq"
@@ -190,16 +190,6 @@ class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
         return self.get(record_number=record_number)
 
 
-def _folded(expression):
-    return Func(
-        Coalesce(expression, Value(""), output_field=models.TextField()),
-        Value(FOLD_FROM),
-        Value(FOLD_TO),
-        function="translate",
-        output_field=models.TextField(),
-    )
-
-
 class Document(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -353,12 +343,12 @@ class Document(models.Model):
     entity_text = models.TextField(blank=True, default="", editable=False)
     search_vector = models.GeneratedField(
         expression=(
-            SearchVector(_folded(F("title")), config="english", weight="A")
-            + SearchVector(_folded(F("summary")), config="english", weight="B")
-            + SearchVector(_folded(F("entity_text")), config="english", weight="B")
-            + SearchVector(_folded(F("full_text")), config="english", weight="C")
-            + SearchVector(_folded(F("source_citation")), config="simple", weight="D")
-            + SearchVector(_folded(F("original_text")), config="simple", weight="D")
+            SearchVector(folded(F("title")), config="english", weight="A")
+            + SearchVector(folded(F("summary")), config="english", weight="B")
+            + SearchVector(folded(F("entity_text")), config="english", weight="B")
+            + SearchVector(folded(F("full_text")), config="english", weight="C")
+            + SearchVector(folded(F("source_citation")), config="simple", weight="D")
+            + SearchVector(folded(F("original_text")), config="simple", weight="D")
         ),
         output_field=SearchVectorField(),
         db_persist=True,

@@ -16,12 +16,10 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
-    TextField,
     Value,
 )
 from django.db.models.functions import Coalesce, Substr, Upper
@@ -29,7 +27,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from archive.text import FOLD_FROM, FOLD_TO, fold
+from archive.text import fold, folded
 from documents.facets import FACETS_BY_PARAM, FacetSpec, public_entities, visible_entities
 from documents.listing import build_listing
 from documents.models import Document
@@ -110,17 +108,6 @@ KINDS = {
 }
 
 
-def _folded(field: str):
-    """The SQL twin of `archive.text.fold` (the database has no `unaccent`)."""
-    return Func(
-        Coalesce(F(field), Value(""), output_field=TextField()),
-        Value(FOLD_FROM),
-        Value(FOLD_TO),
-        function="translate",
-        output_field=TextField(),
-    )
-
-
 def _has_nul(request) -> bool:
     return "\x00" in request.path or any(
         "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
@@ -168,13 +155,13 @@ def entity_list(request, kind: Kind):
     # Entities with a published document, as a semi-join: joining the link rows here would
     # fold every name once per link (seconds at 100,000 links) instead of once per entity.
     entities = public_entities(kind.model).annotate(
-        initial=Upper(Substr(_folded(kind.sort_field), 1, 1))
+        initial=Upper(Substr(folded(F(kind.sort_field)), 1, 1))
     )
     if q:
         folded_q = fold(q)
         matches = Q()
         for name in kind.search_fields:
-            entities = entities.annotate(**{f"folded_{name}": _folded(name)})
+            entities = entities.annotate(**{f"folded_{name}": folded(F(name))})
             matches |= Q(**{f"folded_{name}__icontains": folded_q})
         entities = entities.filter(matches)
     present = set(entities.order_by().values_list("initial", flat=True).distinct())
