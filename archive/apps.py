@@ -8,6 +8,6 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive site"
 
     def ready(self):
-        from archive import signals
+        from archive.curation import newlines as signals
 
         signals.connect()

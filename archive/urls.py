@@ -5,11 +5,12 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from archive import views
-from documents.feeds import DocumentFeed
-from documents.sitemaps import SITEMAPS
+from documents.reading_room.feeds import DocumentFeed
+from documents.reading_room.home import home
+from documents.reading_room.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path(
@@ -30,8 +31,8 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("documents/feed/", DocumentFeed(), name="document_feed"),
-    path("api/", include("documents.api_urls")),
-    path("", include("documents.urls")),
+    path("api/", include("documents.api.urls")),
+    path("", include("documents.reading_room.urls")),
 ]
 
 if settings.DEBUG:

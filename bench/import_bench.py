@@ -85,7 +85,7 @@ def corpus(rows: int, seed: int = 1935) -> dict:
 
 def as_csv(data: dict) -> str:
     """The same documents as CSV (entity lists do not fit a CSV; names are enough)."""
-    from documents.import_formats import CSV_COLUMNS, format_link, join_multi
+    from documents.interchange.formats import CSV_COLUMNS, format_link, join_multi
 
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
@@ -102,7 +102,7 @@ def as_csv(data: dict) -> str:
 
 
 def run(label, content, fmt, rows):
-    from documents.importing import import_file
+    from documents.interchange.importing import import_file
 
     started = time.perf_counter()
     report = import_file(content, fmt, dry_run=False, create_repositories=True)

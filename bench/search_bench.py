@@ -116,7 +116,7 @@ def build_corpus(documents: int, people: int, organizations: int, places: int, s
         Subject,
         TaggedDocument,
     )
-    from documents.search import refresh_entity_text
+    from documents.search.entity_text import refresh_entity_text
     from people.models import Organization, Person, Place
 
     rng = random.Random(SEED)
@@ -320,9 +320,9 @@ def time_pages(runs: int) -> None:
 def explain() -> None:
     from django.db import connection
 
-    from documents.filters import DocumentFilter
-    from documents.listing import DEFAULT_PAGE_SIZE
     from documents.models import Document
+    from documents.reading_room.filters import DocumentFilter
+    from documents.reading_room.listing import DEFAULT_PAGE_SIZE
 
     filterset = DocumentFilter({"q": COMMON_WORD}, queryset=Document.objects.published())
     filterset.is_valid()

@@ -1,11 +1,11 @@
 """What the change history records, and what travels with a document's versions.
 
-Loaded by `archive.history.ensure_registered()` (from `HistoryAdminMixin` and the workflow
+Loaded by `archive.curation.history.ensure_registered()` (from `HistoryAdminMixin` and the workflow
 services) before reversion's admin could register anything on its own. A document's version
 carries its typed links, subjects and scans, so reverting it restores those too.
 """
 
-from archive import history
+from archive.curation import history
 from documents.models import (
     Collection,
     Document,

@@ -13,7 +13,11 @@ from documents.models import (
     Subject,
     TaggedDocument,
 )
-from documents.search import refresh_entity_text, refresh_for_entities, sync_record_number_sequence
+from documents.search.entity_text import (
+    refresh_entity_text,
+    refresh_for_entities,
+    sync_record_number_sequence,
+)
 from people.models import Organization, Person, Place
 
 

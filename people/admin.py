@@ -1,17 +1,17 @@
 """Admin for people, organizations and places.
 
 Imports nothing from `documents`: the documents linking to an entity are added to these pages
-by `documents.admin`, which re-registers subclasses of the classes below.
+by `documents.admin.documents`, which re-registers subclasses of the classes below.
 """
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
 
-from archive.admin import TEXT_FIELDS, FoldedSearchMixin
-from archive.history import HistoryAdminMixin
-from archive.locking import OptimisticLockAdminMixin
-from people.admin_merge import MergeActionMixin
+from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin
+from archive.curation.admin.history import HistoryAdminMixin
+from archive.curation.admin.locking import OptimisticLockAdminMixin
+from people.merge.admin import MergeActionMixin
 from people.models import Organization, Person, Place
 
 _NAMES = ("Names", {"fields": ["name", "slug", "variants"]})

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from archive.curation.slugs import unique_slug
 from archive.partialdates import display_partial_date, validate_partial_date
 
 
@@ -89,9 +90,7 @@ class Entity(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            from archive.slugs import unique_slug
-
-            self.slug = unique_slug(self, self.name, self._meta.model_name)
+            self.slug = unique_slug(self, self.name, self._meta.model_name, retired=retired_slugs)
         super().save(*args, **kwargs)
 
 
@@ -300,3 +299,27 @@ class FormerSlug(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+
+def retired_slugs(model, base: str) -> list[str]:
+    """Retired slugs of `model` starting with `base`: they still redirect, so never reuse them."""
+    content_type = ContentType.objects.get_for_model(model)
+    return list(
+        FormerSlug.objects.filter(content_type=content_type, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+
+
+def resolve_former_slug(model, slug):
+    """The record of `model` that used to be at `slug` (renamed or merged away), or None.
+
+    Entity views call this when no record has the slug now, and redirect (301) to the
+    result's current address."""
+    if not slug or "\x00" in slug:  # PostgreSQL text cannot hold NUL
+        return None
+    concrete = model._meta.concrete_model
+    former = FormerSlug.objects.filter(
+        content_type=ContentType.objects.get_for_model(concrete), slug=slug
+    ).values("object_id")
+    return model._default_manager.filter(pk__in=former).first()

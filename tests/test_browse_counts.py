@@ -1,7 +1,7 @@
 """Browse lists count each entity's published documents once, whatever the link roles.
 
-The counts are correlated subqueries (see documents.views.entities._published_count), so
-they are checked here against the cases a join would get wrong: several roles on one
+The counts are correlated subqueries (see reading_room.views.entities._published_count),
+so they are checked here against the cases a join would get wrong: several roles on one
 document, unpublished documents, entities with nothing public.
 """
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
-from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
+from documents.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from documents.models import (
     RECORD_NUMBER_SEQUENCE,
     Collection,

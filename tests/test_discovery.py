@@ -167,7 +167,7 @@ def test_static_pages_in_sitemap(client):
 
 
 def test_sitemap_pages_are_paginated(client, monkeypatch):
-    from documents import sitemaps
+    from documents.reading_room import sitemaps
 
     monkeypatch.setattr(sitemaps.DocumentSitemap, "limit", 2)
     documents = [DocumentFactory() for _ in range(5)]

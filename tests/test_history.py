@@ -5,9 +5,9 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from archive.history import changes_between, revert_to, versions_for
-from documents import workflow
+from archive.curation.history import changes_between, revert_to, versions_for
 from documents.models import Document, DocumentPerson, Role, TaggedDocument
+from documents.services import workflow
 from people.models import Person
 from tests.factories import (
     DocumentFactory,

@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from documents.html import html_to_text, sanitize_html
+from archive.html import html_to_text, sanitize_html
 from documents.models import Document
 from tests.factories import DocumentFactory
 

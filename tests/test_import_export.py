@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from documents import exporting
-from documents.import_formats import parse
-from documents.importing import Importer, import_file
+from documents.interchange import exporting
+from documents.interchange.formats import parse
+from documents.interchange.importing import Importer, import_file
 from documents.models import (
     Collection,
     Document,

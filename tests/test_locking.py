@@ -1,12 +1,12 @@
-"""No lost edits: optimistic locking in the admin and in code (archive.locking)."""
+"""No lost edits: optimistic locking in the admin and in code (archive.curation.locking)."""
 
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
-from archive.history import revert_to, versions_for
-from archive.locking import VersionConflict, save_with_version_check
+from archive.curation.history import revert_to, versions_for
+from archive.curation.locking import VersionConflict, save_with_version_check
 from documents.models import Document
 from people.models import Person
 from tests.factories import DocumentFactory, DocumentPersonFactory, PersonFactory, UserFactory

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from documents.models import Document
-from documents.scans import add_scan
+from documents.services.scans import add_scan
 from tests.factories import DocumentFactory
 
 

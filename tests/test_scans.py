@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from PIL import Image
 
-from documents.admin_scans import ScanInline
+from documents.admin.scans import ScanInline
 from documents.models import Document, Scan
-from documents.scans import add_scan, rebuild_thumbnail
+from documents.services.scans import add_scan, rebuild_thumbnail
 from tests.factories import DocumentFactory
 
 # The smallest well-formed PDF: header, one empty page, cross-reference table, trailer.

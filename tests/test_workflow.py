@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from documents import workflow
 from documents.models import Document
+from documents.services import workflow
 from tests.factories import DocumentFactory, RepositoryFactory
 from tests.test_locking import change_url, form_data, staff
 

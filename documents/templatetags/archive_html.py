@@ -7,7 +7,7 @@ Text is sanitized on save; `sanitized` sanitizes again at render time for rows t
 from django import template
 from django.utils.safestring import mark_safe
 
-from documents.html import html_to_text, sanitize_html
+from archive.html import html_to_text, sanitize_html
 
 register = template.Library()
 

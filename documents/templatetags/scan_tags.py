@@ -2,7 +2,7 @@
 
 from django import template
 
-from documents import scans
+from documents.services import scans
 
 register = template.Library()
 

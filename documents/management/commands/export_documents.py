@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from documents import exporting
+from documents.interchange import exporting
 from documents.models import Document
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.import_formats import FormatError, guess_format, parse
-from documents.importing import REJECTED, UNCHANGED, Importer
+from documents.interchange.formats import FormatError, guess_format, parse
+from documents.interchange.importing import REJECTED, UNCHANGED, Importer
 
 
 class Progress:

@@ -1,0 +1,65 @@
+"""Scans inline for the document admin: upload, caption and order a document's scans.
+
+The form checks each upload with `documents.services.scans.check_upload` (so a bad file is a form
+error, not a broken page) and stores the thumbnail made during that check.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
+
+from documents.models import Scan
+from documents.services import scans
+
+
+class ScanForm(forms.ModelForm):
+    class Meta:
+        model = Scan
+        fields = ["file", "caption", "position"]
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": scans.ACCEPT})}
+        help_texts = {
+            "file": "A JPEG, PNG, TIFF or WebP image, or a PDF, of at most "
+            f"{scans.max_upload_bytes() // 1024 // 1024} MB."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._checked = None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):  # a new file, not the one already stored
+            self._checked = scans.check_upload(upload)
+        return upload
+
+    def _save_m2m(self):
+        # Runs after the scan row is saved, on both `save()` and `save(commit=False)` +
+        # `save_m2m()`, so the thumbnail is stored whichever way the admin saves the formset.
+        super()._save_m2m()
+        if self._checked is not None:
+            scans.store_thumbnail(self.instance, self._checked)
+            self._checked = None
+
+
+class ScanInline(admin.TabularInline):
+    model = Scan
+    form = ScanForm
+    extra = 0
+    fields = ["preview", "file", "caption", "position"]
+    readonly_fields = ["preview"]
+    ordering = ["position", "pk"]
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        if obj is None or not obj.pk or not obj.file:
+            return "—"
+        if obj.thumbnail:
+            return format_html(
+                '<a href="{}"><img src="{}" alt="Open {}" width="100"></a>',
+                obj.get_file_url(),
+                obj.get_thumbnail_url(),
+                obj.caption or obj.file.name,
+            )
+        label = "PDF" if scans.is_pdf(obj.file.name) else "File"
+        return format_html('<a href="{}">{}</a>', obj.get_file_url(), label)

@@ -1,0 +1,369 @@
+"""A small read-only public JSON API, so the collection can be reused by other projects.
+
+Plain `JsonResponse` views, no framework: the data is small and fixed, and every rule the
+site already has is reused rather than restated. What is public is what the document page
+loads (`reading_room.views.document.document_queryset`, i.e. `Document.objects.published()`),
+for every caller: the API never previews drafts. Lists filter through the reading room's own
+`DocumentFilter`, so `/api/documents/?q=…&place=…` means exactly what `/documents/?q=…&place=…`
+means. Bad input answers a JSON 400/404 `{"error": "…"}`, never a 500.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from documents.models import Document
+from documents.reading_room.citations import DocumentCitation
+from documents.reading_room.facets import FACETS_BY_PARAM, public_entities
+from documents.reading_room.filters import DocumentFilter
+from documents.reading_room.listing import MAX_QUERY_LENGTH
+from documents.reading_room.views.document import canonical_path, document_queryset
+from people.merge import resolve_former_slug
+from people.models import Organization, Person, Place
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_PAGE_DIGITS = 9
+CACHE_OK = "public, max-age=300"
+# Errors are not cached: a 404 must not outlive the moment a document is published.
+CACHE_ERROR = "no-cache"
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+def _json(data, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Public, read-only data: any site may read it from a browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = CACHE_OK if status == 200 else CACHE_ERROR
+    return response
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    return _json({"error": message}, status=status)
+
+
+def _has_nul(request, *values: str) -> bool:
+    if any("\x00" in value for value in values):
+        return True
+    return any("\x00" in key or any("\x00" in v for v in vals) for key, vals in request.GET.lists())
+
+
+def api_view(view):
+    """GET/HEAD only (OPTIONS answers a CORS preflight); NUL bytes anywhere are a 400.
+
+    PostgreSQL text cannot hold NUL, so it is refused before any query sees it. CSRF checks
+    are skipped so a POST gets this API's JSON 405 rather than a CSRF page: nothing here
+    writes."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Max-Age"] = "86400"
+            response["Allow"] = "GET, HEAD, OPTIONS"
+            return response
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, "This API is read-only: use GET.")
+            response["Allow"] = "GET, HEAD, OPTIONS"
+            return response
+        strings = [str(value) for value in kwargs.values()]
+        if _has_nul(request, request.path, *strings):
+            return _error(400, "The address contains a NUL character; remove it.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- serialization ------------------------------------------------------------------------
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _entity_ref(request, entity, kind: str) -> dict:
+    return {
+        "name": entity.name,
+        "slug": entity.slug,
+        "url": _absolute(request, entity.get_absolute_url()),
+        "api_url": _absolute(request, reverse(f"api_{kind}_detail", args=[entity.slug])),
+    }
+
+
+def _links(request, links, kind: str) -> list[dict]:
+    return [
+        {
+            **_entity_ref(request, getattr(link, kind), kind),
+            "role": link.role,
+            "uncertain": link.uncertain,
+            "note": link.note,
+        }
+        for link in links
+    ]
+
+
+def document_summary(request, doc: Document) -> dict:
+    """The fields a list shows; everything comes from the prefetches of `document_queryset`."""
+    repo = doc.repository if doc.repository_id else None
+    doc_type = doc.document_type if doc.document_type_id else None
+    return {
+        "record_number": doc.record_number,
+        "url": _absolute(request, canonical_path(doc)),
+        "api_url": _absolute(request, reverse("api_document_detail", args=[doc.record_number])),
+        "title": doc.title,
+        "date": doc.date_display,
+        "date_earliest": doc.date_earliest,
+        "date_latest": doc.date_latest,
+        "date_precision": doc.date_precision,
+        "date_circa": doc.date_circa,
+        "summary": doc.summary,
+        "document_type": {"name": doc_type.name, "slug": doc_type.slug} if doc_type else None,
+        "original_archive": (
+            {"name": repo.name, "abbreviation": repo.abbreviation, "slug": repo.slug}
+            if repo
+            else None
+        ),
+        "source_citation": doc.source_citation,
+        "languages": [
+            {"code": lang.code, "name": lang.name} for lang in doc.original_languages.all()
+        ],
+        "subjects": [
+            {
+                "name": link.tag.name,
+                "slug": link.tag.slug,
+                "url": _absolute(request, link.tag.get_absolute_url()),
+            }
+            for link in doc.subject_links.all()
+        ],
+        "people": _links(request, doc.person_links.all(), "person"),
+        "organizations": _links(request, doc.organization_links.all(), "organization"),
+        "places": _links(request, doc.place_links.all(), "place"),
+        "collections": [
+            {
+                "title": c.title,
+                "slug": c.slug,
+                "url": _absolute(request, c.get_absolute_url()),
+            }
+            for c in doc.collections.all()
+        ],
+    }
+
+
+def document_full(request, doc: Document) -> dict:
+    permalink = _absolute(request, canonical_path(doc))
+    citation = DocumentCitation(doc, permalink)
+    number = doc.record_number
+    return {
+        **document_summary(request, doc),
+        "full_text": doc.full_text,
+        "original_text": doc.original_text,
+        "original_classification": doc.original_classification,
+        "obtained_by": doc.obtained_by,
+        "translated_by": doc.translated_by,
+        "funders": citation.funder_names,
+        "rights": doc.rights_statement,
+        "source_url": doc.source_url,
+        "published_at": doc.published_at,
+        "citation": {
+            "text": citation.text,
+            "bibtex_url": _absolute(request, reverse("document_bibtex", args=[number])),
+            "ris_url": _absolute(request, reverse("document_ris", args=[number])),
+        },
+    }
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+@api_view
+def api_root(request):
+    """Where things are, so a client can start from `/api/`."""
+    return _json(
+        {
+            "documents": _absolute(request, reverse("api_document_list")),
+            "document": _absolute(request, "/api/documents/{record_number}/"),
+            "person": _absolute(request, "/api/people/{slug}/"),
+            "organization": _absolute(request, "/api/organizations/{slug}/"),
+            "place": _absolute(request, "/api/places/{slug}/"),
+        }
+    )
+
+
+def _positive_int(raw: str | None, default: int, name: str) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
+        raise ValueError(f"“{name}” must be a whole number of at least 1, not “{raw[:20]}”.")
+    return int(raw)
+
+
+def _page_link(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return _absolute(request, request.path + "?" + urlencode(list(query.lists()), doseq=True))
+
+
+@api_view
+def document_list(request):
+    """Published documents, filtered and sorted exactly as the reading room does.
+
+    Costs a fixed number of queries whatever the page size: one count, one page of rows
+    and one per prefetched relation."""
+    try:
+        page_size = _positive_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, "page_size")
+        number = _positive_int(request.GET.get("page"), 1, "page")
+    except ValueError as exc:
+        return _error(400, str(exc))
+    if page_size > MAX_PAGE_SIZE:
+        return _error(400, f"“page_size” can be at most {MAX_PAGE_SIZE}.")
+    if len(request.GET.get("q", "")) > MAX_QUERY_LENGTH:
+        return _error(400, f"“q” can be at most {MAX_QUERY_LENGTH} characters long.")
+
+    filterset = DocumentFilter(request.GET, queryset=document_queryset(None))
+    if not filterset.is_valid():
+        messages = [
+            f"{field}: {message}"
+            for field, errors in filterset.form.errors.items()
+            for message in errors
+        ]
+        return _error(400, " ".join(messages))
+
+    paginator = Paginator(filterset.ordered(filterset.qs), page_size)
+    if number > paginator.num_pages:
+        return _error(404, f"There is no page {number}: pages run from 1 to {paginator.num_pages}.")
+    page = paginator.page(number)
+    return _json(
+        {
+            "count": paginator.count,
+            "page": number,
+            "pages": paginator.num_pages,
+            "next": _page_link(request, number + 1) if page.has_next() else None,
+            "previous": _page_link(request, number - 1) if page.has_previous() else None,
+            "results": [document_summary(request, doc) for doc in page.object_list],
+        }
+    )
+
+
+@api_view
+def document_detail(request, record_number: int):
+    doc = document_queryset(None).filter(record_number=record_number).first()
+    if doc is None:
+        return _error(404, f"No published document has the record number {record_number}.")
+    return _json(document_full(request, doc))
+
+
+# --- entities -----------------------------------------------------------------------------
+
+
+def _dates(raw: str, display: str) -> dict | None:
+    return {"value": raw, "display": display} if raw else None
+
+
+def _person_fields(request, person: Person) -> dict:
+    return {
+        "sort_name": person.sort_name,
+        "birth": _dates(person.birth, person.birth_display),
+        "death": _dates(person.death, person.death_display),
+        "life_dates": person.life_dates,
+    }
+
+
+def _hierarchy(request, entity, kind: str) -> dict:
+    parent = entity.parent if entity.parent_public else None
+    children = public_entities(type(entity)).filter(parent=entity).order_by("name")
+    return {
+        "parent": _entity_ref(request, parent, kind) if parent else None,
+        "children": [_entity_ref(request, child, kind) for child in children],
+    }
+
+
+def _organization_fields(request, org: Organization) -> dict:
+    return {
+        "abbreviation": org.abbreviation,
+        "founded": _dates(org.founded, org.founded_display),
+        "dissolved": _dates(org.dissolved, org.dissolved_display),
+        **_hierarchy(request, org, "organization"),
+    }
+
+
+def _place_fields(request, place: Place) -> dict:
+    coordinates = None
+    if place.has_coordinates:
+        coordinates = {"latitude": float(place.latitude), "longitude": float(place.longitude)}
+    return {
+        "kind": place.kind,
+        "coordinates": coordinates,
+        **_hierarchy(request, place, "place"),
+    }
+
+
+ENTITY_KINDS = {
+    "person": (Person, _person_fields),
+    "organization": (Organization, _organization_fields),
+    "place": (Place, _place_fields),
+}
+
+
+def _entity_detail(request, kind: str, slug: str):
+    """Only entities some published document names, for every caller (as for documents, the
+    API never previews; its answers are publicly cacheable)."""
+    model, extra_fields = ENTITY_KINDS[kind]
+    public = public_entities(model)
+    objects = public
+    if kind != "person":
+        objects = public.select_related("parent").annotate(
+            parent_public=Exists(public.filter(pk=OuterRef("parent_id")))
+        )
+    entity = objects.filter(slug=slug).first()
+    if entity is None:
+        moved = resolve_former_slug(model, slug)
+        if moved is None or not public.filter(pk=moved.pk).exists():
+            return _error(404, f"No {model._meta.verbose_name} has the slug “{slug[:100]}”.")
+        response = HttpResponsePermanentRedirect(reverse(f"api_{kind}_detail", args=[moved.slug]))
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    spec = FACETS_BY_PARAM[kind]
+    count = Document.objects.published().filter(pk__in=spec.documents_matching([slug])).count()
+    documents_url = reverse("api_document_list") + "?" + urlencode({kind: entity.slug})
+    return _json(
+        {
+            **_entity_ref(request, entity, kind),
+            "type": kind,
+            "variants": entity.variant_list,
+            "description": entity.description,
+            "certainty_note": entity.certainty_note,
+            **extra_fields(request, entity),
+            "documents": {"count": count, "api_url": _absolute(request, documents_url)},
+        }
+    )
+
+
+@api_view
+def person_detail(request, slug):
+    return _entity_detail(request, "person", slug)
+
+
+@api_view
+def organization_detail(request, slug):
+    return _entity_detail(request, "organization", slug)
+
+
+@api_view
+def place_detail(request, slug):
+    return _entity_detail(request, "place", slug)
+
+
+@api_view
+def not_found(request, rest=""):
+    return _error(404, "No such API address. Start from /api/.")

@@ -1,0 +1,49 @@
+"""Documents and what belongs to them: vocabularies, typed entity links, scans.
+
+Importable from here as before (`from documents.models import Document`); each model lives in
+the module named for what it holds.
+"""
+
+from documents.models.document import RECORD_NUMBER_SEQUENCE, Document, DocumentQuerySet
+from documents.models.links import (
+    DocumentLink,
+    DocumentOrganization,
+    DocumentPerson,
+    DocumentPlace,
+    PlaceRole,
+    Role,
+    TaggedDocument,
+)
+from documents.models.scans import Scan, scan_upload_to, thumbnail_upload_to
+from documents.models.vocabularies import (
+    Collection,
+    DocumentType,
+    Funder,
+    Language,
+    Repository,
+    SlugNamed,
+    Subject,
+)
+
+__all__ = [
+    "RECORD_NUMBER_SEQUENCE",
+    "Collection",
+    "Document",
+    "DocumentLink",
+    "DocumentOrganization",
+    "DocumentPerson",
+    "DocumentPlace",
+    "DocumentQuerySet",
+    "DocumentType",
+    "Funder",
+    "Language",
+    "PlaceRole",
+    "Repository",
+    "Role",
+    "Scan",
+    "SlugNamed",
+    "Subject",
+    "TaggedDocument",
+    "scan_upload_to",
+    "thumbnail_upload_to",
+]

@@ -1,0 +1,36 @@
+"""Citation downloads: BibTeX and RIS, for reference managers.
+
+Same visibility as the page (`visible_to`): an unpublished document's citation is a 404 for
+the public, and staff previewing it can still download one.
+"""
+
+from django.http import HttpResponse
+
+from documents.reading_room.citations import DocumentCitation
+from documents.reading_room.views.document import get_document, permalink
+
+
+def _download(request, record_number, extension: str, content_type: str, render) -> HttpResponse:
+    doc = get_document(request, record_number)
+    citation = DocumentCitation(doc, permalink(request, doc))
+    response = HttpResponse(render(citation), content_type=f"{content_type}; charset=utf-8")
+    filename = f"document-{doc.record_number}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if not doc.is_public:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def document_bibtex(request, record_number):
+    return _download(request, record_number, "bib", "application/x-bibtex", DocumentCitation.bibtex)
+
+
+def document_ris(request, record_number):
+    return _download(
+        request,
+        record_number,
+        "ris",
+        "application/x-research-info-systems",
+        DocumentCitation.ris,
+    )

@@ -1,0 +1,330 @@
+"""Entity and browse pages: people, organizations, places, subjects, collections.
+
+They live in `documents` because they list documents; `people` must not import `documents`.
+Browse lists show only entities with at least one published document (for every reader, so
+lists never hint at unpublished work); each entity's page shows its published documents
+through the same list component as /documents/ (documents.reading_room.listing).
+"""
+
+import string
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Substr, Upper
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from archive.text import fold, folded
+from documents.models import Document
+from documents.reading_room.facets import (
+    FACETS_BY_PARAM,
+    FacetSpec,
+    public_entities,
+    visible_entities,
+)
+from documents.reading_room.listing import build_listing
+from people.merge import resolve_former_slug
+
+BROWSE_PAGE_SIZE = 50
+MAX_BROWSE_QUERY = 200
+LETTERS = list(string.ascii_uppercase)
+OTHER = "other"  # names starting with a digit or a non-Latin letter
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of entity is browsed and shown."""
+
+    facet: FacetSpec  # the facet that filters documents by this kind
+    plural: str
+    singular: str
+    list_url: str
+    intro: str
+    sort_field: str = "name"
+    search_fields: tuple[str, ...] = ("name", "variants")
+    hierarchical: bool = False
+
+    @property
+    def model(self):
+        return self.facet.model
+
+    @property
+    def key(self) -> str:
+        return self.facet.param
+
+
+KINDS = {
+    "person": Kind(
+        FACETS_BY_PARAM["person"],
+        "People",
+        "Person",
+        "person_list",
+        "People who wrote, signed, received or are discussed in the documents.",
+        sort_field="sort_name",
+    ),
+    "organization": Kind(
+        FACETS_BY_PARAM["organization"],
+        "Organizations",
+        "Organization",
+        "organization_list",
+        "Party, state and military bodies, commissariats and foreign organizations.",
+        search_fields=("name", "abbreviation", "variants"),
+        hierarchical=True,
+    ),
+    "place": Kind(
+        FACETS_BY_PARAM["place"],
+        "Places",
+        "Place",
+        "place_list",
+        "Countries, regions, cities and features where documents were written or which they "
+        "discuss.",
+        hierarchical=True,
+    ),
+    "subject": Kind(
+        FACETS_BY_PARAM["subject"],
+        "Subjects",
+        "Subject",
+        "subject_list",
+        "Subject headings assigned by the archivists.",
+        search_fields=("name",),
+    ),
+    "collection": Kind(
+        FACETS_BY_PARAM["collection"],
+        "Collections",
+        "Collection",
+        "collection_list",
+        "Curated groups of documents.",
+        sort_field="title",
+        search_fields=("title",),
+    ),
+}
+
+
+def _has_nul(request) -> bool:
+    return "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+    )
+
+
+def _error(request, kind: Kind, status: int, message: str):
+    """A 400/404 page that says what went wrong and leads back to the list."""
+    title = "We could not read that request" if status == 400 else "Not found"
+    context = {
+        "title": title,
+        "message": message,
+        "back_url": reverse(kind.list_url),
+        "back_label": f"Browse all {kind.plural.lower()}",
+    }
+    return render(request, "people/error.html", context, status=status)
+
+
+NUL_MESSAGE = "The address contains a NUL character; remove it."
+
+
+def _published_count(kind: Kind):
+    """Each entity's number of published documents, as a correlated subquery: PostgreSQL
+    evaluates it after the LIMIT, so only for the rows of the page shown."""
+    relation = kind.facet.document_path.rsplit("__", 1)[0]  # e.g. "place_links__place"
+    counts = (
+        Document.objects.published()
+        .filter(**{relation: OuterRef("pk")})
+        .order_by()
+        .values(relation)
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def entity_list(request, kind: Kind):
+    """A–Z list of one kind with published-document counts, a name filter and pages."""
+    if _has_nul(request):
+        return _error(request, kind, 400, NUL_MESSAGE)
+    q = request.GET.get("q", "").strip()[:MAX_BROWSE_QUERY]
+    letter = request.GET.get("letter", "").strip()
+    letter = letter.upper() if letter.upper() in LETTERS else (OTHER if letter == OTHER else "")
+
+    # Entities with a published document, as a semi-join: joining the link rows here would
+    # fold every name once per link (seconds at 100,000 links) instead of once per entity.
+    entities = public_entities(kind.model).annotate(
+        initial=Upper(Substr(folded(F(kind.sort_field)), 1, 1))
+    )
+    if q:
+        folded_q = fold(q)
+        matches = Q()
+        for name in kind.search_fields:
+            entities = entities.annotate(**{f"folded_{name}": folded(F(name))})
+            matches |= Q(**{f"folded_{name}__icontains": folded_q})
+        entities = entities.filter(matches)
+    present = set(entities.order_by().values_list("initial", flat=True).distinct())
+    if letter == OTHER:
+        entities = entities.exclude(initial__in=LETTERS)
+    elif letter:
+        entities = entities.filter(initial=letter)
+    entities = entities.annotate(document_count=_published_count(kind)).order_by(
+        kind.sort_field, "pk"
+    )
+    if kind.hierarchical:
+        entities = entities.select_related("parent")
+
+    paginator = Paginator(entities, BROWSE_PAGE_SIZE)
+    raw_page = request.GET.get("page") or "1"
+    try:
+        if not raw_page.isdigit() or len(raw_page) > 12:
+            raise InvalidPage
+        page = paginator.page(int(raw_page))
+    except InvalidPage:
+        return _error(
+            request,
+            kind,
+            404,
+            f"There is no page “{raw_page[:20]}” of this list: pages run from 1 to "
+            f"{paginator.num_pages}.",
+        )
+
+    def url(**changes):
+        params = {"q": q, "letter": letter, **changes}
+        pairs = [(k, v) for k, v in params.items() if v not in ("", None) and (k, v) != ("page", 1)]
+        return "?" + urlencode(pairs) if pairs else "?"
+
+    letters = [
+        {"label": ch, "url": url(letter=ch), "present": ch in present, "current": ch == letter}
+        for ch in LETTERS
+    ]
+    if present - set(LETTERS):
+        letters.append(
+            {
+                "label": "Other",
+                "url": url(letter=OTHER),
+                "present": True,
+                "current": letter == OTHER,
+            }
+        )
+    context = {
+        "kind": kind,
+        "page": page,
+        "entities": list(page.object_list),
+        "q": q,
+        "letter": letter,
+        "letters": letters,
+        "all_url": url(letter=""),
+        "clear_url": "?",
+        "previous_url": url(page=page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page=page.next_page_number()) if page.has_next() else "",
+        "first_url": url(page=1),
+        "last_url": url(page=paginator.num_pages),
+    }
+    return render(request, "people/entity_list.html", context)
+
+
+def _coordinate(value, positive: str, negative: str) -> str:
+    return f"{abs(value):.4f}° {positive if value >= 0 else negative}"
+
+
+MAP_ZOOM = {"country": 4, "region": 5, "province": 5, "district": 7, "city": 9, "town": 10}
+
+
+def entity_detail(request, kind: Kind, slug: str):
+    """One entity: what the archive knows of it, and its documents as a filterable list.
+
+    Readers see only entities some published document names (staff who may preview see
+    all): anything else answers 404, like an unpublished document, even at a former slug."""
+    if _has_nul(request):
+        return _error(request, kind, 400, NUL_MESSAGE)
+    visible = visible_entities(kind.model, request.user)
+    objects = visible
+    if kind.hierarchical:
+        objects = visible.select_related("parent").annotate(
+            parent_visible=Exists(visible.filter(pk=OuterRef("parent_id")))
+        )
+    entity = objects.filter(slug=slug).first()
+    if entity is not None and kind.hierarchical and not entity.parent_visible:
+        entity.parent = None  # shown only, never saved: the parent page would be a 404
+    if entity is None:
+        moved = resolve_former_slug(kind.model, slug)
+        if moved is None or not visible.filter(pk=moved.pk).exists():
+            return _error(
+                request, kind, 404, f"No {kind.singular.lower()} has the address “{slug[:100]}”."
+            )
+        target = moved.get_absolute_url()
+        if request.GET:
+            target += "?" + request.GET.urlencode()
+        return HttpResponsePermanentRedirect(target)
+
+    documents = Document.objects.published().filter(
+        pk__in=kind.facet.documents_matching([entity.slug])
+    )
+    listing = build_listing(request, documents, hidden={kind.key: entity.slug})
+    context = {
+        "kind": kind,
+        "entity": entity,
+        "listing": listing,
+        "children": (
+            list(visible.filter(parent=entity).order_by("name")) if kind.hierarchical else []
+        ),
+    }
+    if kind.key == "place" and entity.has_coordinates:
+        context["map"] = {
+            "lat": entity.latitude,
+            "lng": entity.longitude,
+            "text": f"{_coordinate(entity.latitude, 'N', 'S')}, "
+            f"{_coordinate(entity.longitude, 'E', 'W')}",
+            "zoom": MAP_ZOOM.get(entity.kind, 6),
+            "tiles": settings.MAP_TILES_URL,
+            "attribution": settings.MAP_TILES_ATTRIBUTION,
+        }
+    context["list_url"] = reverse(kind.list_url)
+    return render(request, "people/entity_detail.html", context, status=listing.status)
+
+
+def person_list(request):
+    return entity_list(request, KINDS["person"])
+
+
+def organization_list(request):
+    return entity_list(request, KINDS["organization"])
+
+
+def place_list(request):
+    return entity_list(request, KINDS["place"])
+
+
+def subject_list(request):
+    return entity_list(request, KINDS["subject"])
+
+
+def collection_list(request):
+    return entity_list(request, KINDS["collection"])
+
+
+def person_detail(request, slug):
+    return entity_detail(request, KINDS["person"], slug)
+
+
+def organization_detail(request, slug):
+    return entity_detail(request, KINDS["organization"], slug)
+
+
+def place_detail(request, slug):
+    return entity_detail(request, KINDS["place"], slug)
+
+
+def subject_detail(request, slug):
+    return entity_detail(request, KINDS["subject"], slug)
+
+
+def collection_detail(request, slug):
+    return entity_detail(request, KINDS["collection"], slug)

@@ -1,0 +1,12 @@
+"""Search and browse: /documents/. Public: only `Document.objects.published()`, for everyone."""
+
+from django.shortcuts import render
+
+from documents.reading_room.listing import build_listing
+
+
+def document_list(request):
+    listing = build_listing(request)
+    return render(
+        request, "documents/document_list.html", {"listing": listing}, status=listing.status
+    )
