@@ -22,6 +22,7 @@ from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
 from documents.admin.importexport import ImportExportAdminMixin
 from documents.admin.scans import ScanInline
+from documents.admin.workflow import WorkflowAdminMixin
 from documents.models import (
     Collection,
     Document,
@@ -35,7 +36,6 @@ from documents.models import (
     Subject,
     TaggedDocument,
 )
-from documents.admin.workflow import WorkflowAdminMixin
 from people import admin as people_admin
 from people.merge.admin import MergeActionMixin
 from people.models import Organization, Person, Place

@@ -229,5 +229,3 @@ class WorkflowAdminMixin:
             .values("status", "publish_on", "published_at")
             .first()
         )
-
-

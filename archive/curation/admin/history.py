@@ -260,4 +260,3 @@ class HistoryAdminMixin(VersionAdmin):
             context.update(extra_context or {})
             return super(VersionAdmin, self).changelist_view(request, context)
         return super().changelist_view(request, extra_context)
-

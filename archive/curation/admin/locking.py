@@ -1,7 +1,6 @@
 """Optimistic locking in the admin: change forms carry the version they were opened on; a save
 from an older version is refused, told what changed meanwhile, and keeps its values."""
 
-
 from __future__ import annotations
 
 from django import forms

@@ -1,14 +1,10 @@
 """Change history with field-level diffs, revert and recovery, on django-reversion.
 
-Every curated model's admin class includes `HistoryAdminMixin` (archive.curation.admin.history).
-Which models are versioned, and which related rows travel with them (a document's people, places, subjects, scans), is declared
-once per app in a `history_registration` module with `register()` below; the mixin loads those
+Which models are versioned, and which related rows travel with them (a document's people,
+places, subjects, scans), is declared once per app in a `history_registration` module with
+`register()`; the admin's `HistoryAdminMixin` (archive.curation.admin.history) loads those
 modules before reversion's admin would auto-register anything.
-
-Diffs are computed from `Version.field_dict` (and the versions of followed rows stored in the
-same revision), so what the page shows is exactly what a revert would restore.
 """
-
 
 from archive.curation.history.diffs import (
     Change,

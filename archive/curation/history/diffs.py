@@ -324,4 +324,3 @@ def version_with_lock_value(model, object_id, lock_value: int, *, limit: int = 2
         if version.field_dict.get(name) == lock_value:
             return version
     return None
-

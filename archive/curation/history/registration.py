@@ -57,4 +57,3 @@ def _follow_relations(model) -> list[tuple[str, type, str]]:
         if getattr(rel, "one_to_many", False) and rel.related_model is not None:
             relations.append((name, rel.related_model, rel.field.attname))
     return relations
-

@@ -82,4 +82,3 @@ def _revert_object_only(version: Version) -> None:
                         row.delete()
     for item in keep:
         item.revert()
-
