@@ -53,7 +53,7 @@ from tests.factories import (
     UserFactory,
 )
 
-SEED = Path(__file__).resolve().parents[1] / "fixtures/seed/xinjiang-nkvd.json"
+SEED = Path(__file__).resolve().parents[2] / "fixtures/seed/xinjiang-nkvd.json"
 HEADER = "record_number,title,date,original_archive,people,subjects\n"
 
 

@@ -15,7 +15,7 @@ from tests.factories import (
     PersonFactory,
     SubjectFactory,
 )
-from tests.test_locking import change_url, form_data, staff
+from tests.curation.test_locking import change_url, form_data, staff
 
 Status = Document.Status
 
