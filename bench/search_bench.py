@@ -321,8 +321,8 @@ def explain() -> None:
     from django.db import connection
 
     from documents.models import Document
-    from documents.reading_room.filters import DocumentFilter
     from documents.reading_room.listing import DEFAULT_PAGE_SIZE
+    from documents.search.filters import DocumentFilter
 
     filterset = DocumentFilter({"q": COMMON_WORD}, queryset=Document.objects.published())
     filterset.is_valid()

@@ -2,7 +2,7 @@
 
 Plain `JsonResponse` views, no framework: the data is small and fixed, and every rule the
 site already has is reused rather than restated. What is public is what the document page
-loads (`reading_room.views.document.document_queryset`, i.e. `Document.objects.published()`),
+loads (`documents.selectors.document_queryset`, i.e. `published_documents()`),
 for every caller: the API never previews drafts. Lists filter through the reading room's own
 `DocumentFilter`, so `/api/documents/?q=…&place=…` means exactly what `/documents/?q=…&place=…`
 means. Bad input answers a JSON 400/404 `{"error": "…"}`, never a 500.
@@ -17,12 +17,11 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
-from documents.reading_room.citations import DocumentCitation
-from documents.reading_room.facets import FACETS_BY_PARAM, public_entities
-from documents.reading_room.filters import DocumentFilter
-from documents.reading_room.listing import MAX_QUERY_LENGTH
-from documents.reading_room.views.document import canonical_path, document_queryset
+from documents.search.facets import FACETS_BY_PARAM
+from documents.search.filters import MAX_QUERY_LENGTH, DocumentFilter
+from documents.selectors import document_queryset, public_entities
 from people.merge import resolve_former_slug
 from people.models import Organization, Person, Place
 

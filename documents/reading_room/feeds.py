@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from documents.models import Document
-from documents.reading_room.filters import DocumentFilter
+from documents.search.filters import DocumentFilter
 
 FEED_SIZE = 50
 

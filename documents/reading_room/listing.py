@@ -21,13 +21,12 @@ from django.utils.safestring import mark_safe
 
 from archive.text import fold
 from documents.models import Document
-from documents.reading_room.facets import FACETS, Facet, compute_facets
-from documents.reading_room.filters import SORT_CHOICES, DocumentFilter
 from documents.reading_room.histogram import Histogram, build_histogram, year_counts
+from documents.search.facets import FACETS, Facet, compute_facets
+from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 10
-MAX_QUERY_LENGTH = 500
 PAGE_WINDOW = 2  # page links shown either side of the current page
 
 # Parameters the list understands, in the order they appear in addresses it writes.
@@ -147,7 +146,7 @@ class Listing:
 
     def _facets_from_query(self) -> list[Facet]:
         """Chips for facet choices when counts were not computed (an error page)."""
-        from documents.reading_room.facets import FacetValue
+        from documents.search.facets import FacetValue
 
         return [
             Facet(spec, [FacetValue(v, v, 0, True) for v in self.path_query.get(spec.param, [])])

@@ -9,13 +9,13 @@ from archive.curation.history import changes_between, revert_to, versions_for
 from documents.models import Document, DocumentPerson, Role, TaggedDocument
 from documents.services import workflow
 from people.models import Person
+from tests.curation.test_locking import change_url, form_data, staff
 from tests.factories import (
     DocumentFactory,
     DocumentPersonFactory,
     PersonFactory,
     SubjectFactory,
 )
-from tests.curation.test_locking import change_url, form_data, staff
 
 Status = Document.Status
 

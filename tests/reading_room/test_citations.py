@@ -7,8 +7,8 @@ from html import unescape
 import pytest
 from django.conf import settings
 
+from documents.citations import bibtex_escape
 from documents.models import Document, Role
-from documents.reading_room.citations import bibtex_escape
 from tests.factories import (
     DocumentFactory,
     DocumentOrganizationFactory,

@@ -11,8 +11,8 @@ from reversion.models import Version
 
 from documents.models import Document
 from documents.services import workflow
-from tests.factories import DocumentFactory, RepositoryFactory
 from tests.curation.test_locking import change_url, form_data, staff
+from tests.factories import DocumentFactory, RepositoryFactory
 
 Status = Document.Status
 CHANGELIST = "admin:documents_document_changelist"

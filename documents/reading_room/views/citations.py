@@ -6,7 +6,7 @@ the public, and staff previewing it can still download one.
 
 from django.http import HttpResponse
 
-from documents.reading_room.citations import DocumentCitation
+from documents.citations import DocumentCitation
 from documents.reading_room.views.document import get_document, permalink
 
 

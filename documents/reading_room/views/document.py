@@ -8,23 +8,19 @@ public cannot see it).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.cache import patch_cache_control
 
+from documents.citations import DocumentCitation, canonical_path
 from documents.models import (
     Document,
-    DocumentOrganization,
-    DocumentPerson,
-    DocumentPlace,
     PlaceRole,
     Role,
-    TaggedDocument,
 )
-from documents.reading_room.citations import DocumentCitation
 from documents.reading_room.related import related_documents
+from documents.selectors import document_queryset
 
 # Headings for entity links, by role, in the order readers expect them.
 ENTITY_ROLE_LABELS = [
@@ -40,39 +36,8 @@ PLACE_ROLE_LABELS = [
 ]
 
 
-def document_queryset(user):
-    """The documents `user` may read, with everything a page or a citation shows loaded
-    in a fixed number of queries."""
-    return (
-        Document.objects.visible_to(user)
-        .select_related("repository", "document_type")
-        .defer("search_vector", "entity_text", "internal_notes")
-        .prefetch_related(
-            "original_languages",
-            "funders",
-            "collections",
-            Prefetch(
-                "subject_links",
-                queryset=TaggedDocument.objects.select_related("tag").order_by("tag__name"),
-            ),
-            Prefetch("person_links", queryset=DocumentPerson.objects.select_related("person")),
-            Prefetch(
-                "organization_links",
-                queryset=DocumentOrganization.objects.select_related("organization"),
-            ),
-            Prefetch("place_links", queryset=DocumentPlace.objects.select_related("place")),
-        )
-    )
-
-
 def get_document(request, record_number: int) -> Document:
     return get_object_or_404(document_queryset(request.user), record_number=record_number)
-
-
-def canonical_path(doc: Document) -> str:
-    if doc.slug:
-        return doc.get_absolute_url()
-    return reverse("document_detail_short", kwargs={"record_number": doc.record_number})
 
 
 def permalink(request, doc: Document) -> str:

@@ -29,13 +29,12 @@ from django.urls import reverse
 
 from archive.text import fold, folded
 from documents.models import Document
-from documents.reading_room.facets import (
+from documents.reading_room.listing import build_listing
+from documents.search.facets import (
     FACETS_BY_PARAM,
     FacetSpec,
-    public_entities,
-    visible_entities,
 )
-from documents.reading_room.listing import build_listing
+from documents.selectors import public_entities, visible_entities
 from people.merge import resolve_former_slug
 
 BROWSE_PAGE_SIZE = 50

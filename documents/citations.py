@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.partialdates import Precision
@@ -412,3 +413,9 @@ def _unique(entries: list[dict]) -> list[dict]:
             seen.add(entry["url"])
             out.append(entry)
     return out
+
+
+def canonical_path(doc: Document) -> str:
+    if doc.slug:
+        return doc.get_absolute_url()
+    return reverse("document_detail_short", kwargs={"record_number": doc.record_number})

@@ -13,9 +13,10 @@ from django.db.models.functions import Lower
 
 from archive.partialdates import parse_point
 from documents.models import Document
-from documents.reading_room.facets import FACETS_BY_PARAM, FacetSpec
+from documents.search.facets import FACETS_BY_PARAM, FacetSpec
 
 MAX_VALUES_PER_FACET = 50
+MAX_QUERY_LENGTH = 500  # characters of a search; longer ones are cut (pages) or refused (API)
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),

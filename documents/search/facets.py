@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from documents.models import Collection, Document, DocumentType, Language, Repository, Subject
+from documents.selectors import public_entities
 from people.models import Organization, Person, Place
 
 VISIBLE_VALUES = 8
@@ -93,34 +94,6 @@ FACETS: tuple[FacetSpec, ...] = (
 )
 FACETS_BY_PARAM = {spec.param: spec for spec in FACETS}
 FACETS_BY_MODEL = {spec.model: spec for spec in FACETS}
-
-
-def public_entities(model: type[models.Model]) -> models.QuerySet:
-    """Records of `model` named by at least one published document: the only definition of
-    which people, places, subjects, etc. anonymous readers may see (pages, API, chips).
-
-    A semi-join (`pk IN (…)`), not a join with DISTINCT: joining the link rows would repeat
-    each record once per link."""
-    path = FACETS_BY_MODEL[model].entity_path
-    published = Document.objects.published().values("pk")
-    named = model.objects.filter(**{f"{path}__in": published}).values("pk")
-    return model.objects.filter(pk__in=named)
-
-
-def may_preview(user) -> bool:
-    """Whether `user` may see what is not public yet: exactly when
-    `Document.objects.visible_to(user)` lets drafts through."""
-    return bool(
-        user is not None
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("documents.view_document")
-    )
-
-
-def visible_entities(model: type[models.Model], user) -> models.QuerySet:
-    """Every record for staff who may preview; `public_entities` for everyone else."""
-    return model.objects.all() if may_preview(user) else public_entities(model)
 
 
 @dataclass
