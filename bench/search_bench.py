@@ -262,7 +262,7 @@ def pages() -> list[tuple[str, str]]:
     """(label, address) of the public pages that matter, with realistic parameters."""
     from django.db.models import Count
 
-    from documents.models import Document
+    from documents.selectors import published_documents
     from people.models import Person, Place
 
     top_person = (
@@ -272,7 +272,7 @@ def pages() -> list[tuple[str, str]]:
     second_person = (
         Person.objects.annotate(n=Count("document_links")).order_by("-n").values("slug")[1]
     )
-    doc = Document.objects.published().order_by("record_number")[100]
+    doc = published_documents().order_by("record_number")[100]
     return [
         ("home", "/"),
         ("list, no query", "/documents/"),
@@ -320,11 +320,11 @@ def time_pages(runs: int) -> None:
 def explain() -> None:
     from django.db import connection
 
-    from documents.models import Document
     from documents.reading_room.listing import DEFAULT_PAGE_SIZE
     from documents.search.filters import DocumentFilter
+    from documents.selectors import published_documents
 
-    filterset = DocumentFilter({"q": COMMON_WORD}, queryset=Document.objects.published())
+    filterset = DocumentFilter({"q": COMMON_WORD}, queryset=published_documents())
     filterset.is_valid()
     queryset = filterset.ordered(filterset.qs)[:DEFAULT_PAGE_SIZE]
     sql, params = queryset.query.sql_with_params()
@@ -353,6 +353,7 @@ def main():
     from django.db import connection
 
     from documents.models import Document
+    from documents.selectors import published_documents
 
     connection.settings_dict.setdefault("TEST", {})
     connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_search_bench"
@@ -376,7 +377,7 @@ def main():
                 subjects=max(20, min(300, args.documents // 150)),
             )
         print(
-            f"{Document.objects.count():,} documents, {Document.objects.published().count():,} "
+            f"{Document.objects.count():,} documents, {published_documents().count():,} "
             f"published; {os.cpu_count()} CPUs; {args.runs} timed runs per page after one warm-up"
         )
         if args.explain:

@@ -1,16 +1,20 @@
 """What readers may see: the one place that decides it.
 
-Every public path (pages, A–Z lists, facets, chips, sitemaps, feeds, API, scans, related
-documents, home counts, the search index) asks these selectors; nothing else tests a status or
-an embargo. A document is public when it is published and past any embargo, the embargo
-compared with the database clock at read time so it lifts by itself. An entity (person,
-organization, place, subject, collection, archive, type, language) is public when a public
-document names it.
+Every public path (pages, A–Z lists, facets, chips, sitemaps, feeds, API, scans, citation
+downloads, related documents, home counts, hierarchies) asks these selectors; nothing else
+tests a status or an embargo. A document is public when it is published and past any embargo,
+the embargo compared with the database clock at read time so it lifts by itself. An entity
+(person, organization, place, subject, collection, archive, type, language) is public when a
+public document names it; a parent or child in a hierarchy is shown only when it is public too.
+
+Staff who may view documents in the admin preview what is not public yet: the `*_visible_to`
+selectors take the user and return everything for them, the public selection for anyone else.
 """
 
 from django.db import models
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Now
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Now
+from django.utils import timezone
 
 from documents.models import (
     Collection,
@@ -40,13 +44,49 @@ ENTITY_DOCUMENTS = {
     Repository: "documents",
 }
 
+# From a document to each kind of entity it names (the reverse of ENTITY_DOCUMENTS).
+DOCUMENT_ENTITIES = {
+    Person: "person_links__person",
+    Organization: "organization_links__organization",
+    Place: "place_links__place",
+    Subject: "subject_links__tag",
+    Collection: "collections",
+    Language: "original_languages",
+    DocumentType: "document_type",
+    Repository: "repository",
+}
+
+
+# --- documents ----------------------------------------------------------------------------
+
 
 def published_documents() -> models.QuerySet:
-    """Documents anonymous readers may see."""
+    """Documents anonymous readers may see: published, and past any embargo."""
     return Document.objects.filter(
         Q(status=Document.Status.PUBLISHED)
         & (Q(publish_on__isnull=True) | Q(publish_on__lte=Now()))
     )
+
+
+def is_public(document: Document) -> bool:
+    """Whether readers may see this loaded document now: `published_documents()`'s rule,
+    evaluated on the instance (the application clock stands in for the database's)."""
+    return document.status == Document.Status.PUBLISHED and (
+        document.publish_on is None or document.publish_on <= timezone.now()
+    )
+
+
+def embargoed_until(document: Document):
+    """The moment a published but embargoed document becomes public; None otherwise."""
+    if document.status == Document.Status.PUBLISHED and not is_public(document):
+        return document.publish_on
+    return None
+
+
+def public_since():
+    """When a published document became public: the later of its publication and the end of
+    any embargo (for feeds: an embargoed document is new on the day readers can open it)."""
+    return Greatest("published_at", "publish_on")
 
 
 def may_preview(user) -> bool:
@@ -56,16 +96,16 @@ def may_preview(user) -> bool:
     )
 
 
-def documents_visible_to(user) -> models.QuerySet:
+def documents_visible_to(*, user) -> models.QuerySet:
     """Everything for staff who may preview; `published_documents()` for everyone else."""
     return Document.objects.all() if may_preview(user) else published_documents()
 
 
-def document_queryset(user):
-    """The documents `user` may read, with everything a page or a citation shows loaded
-    in a fixed number of queries."""
+def document_queryset(*, user=None) -> models.QuerySet:
+    """The documents `user` may read (no user: the public), with everything a page, an API
+    answer or a citation shows loaded in a fixed number of queries."""
     return (
-        documents_visible_to(user)
+        documents_visible_to(user=user)
         .select_related("repository", "document_type")
         .defer("search_vector", "entity_text", "internal_notes")
         .prefetch_related(
@@ -86,18 +126,57 @@ def document_queryset(user):
     )
 
 
+# --- entities -----------------------------------------------------------------------------
+
+
 def public_entities(model: type[models.Model]) -> models.QuerySet:
-    """Records of `model` named by at least one published document: the only definition of
-    which people, places, subjects, etc. anonymous readers may see (pages, API, chips).
+    """Records of `model` named by at least one public document: the only definition of which
+    people, places, subjects, etc. readers may see (pages, lists, API, chips, sitemaps).
 
     A semi-join (`pk IN (…)`), not a join with DISTINCT: joining the link rows would repeat
     each record once per link."""
     path = ENTITY_DOCUMENTS[model]
-    published = published_documents().values("pk")
-    named = model.objects.filter(**{f"{path}__in": published}).values("pk")
-    return model.objects.filter(pk__in=named)
+    named = model.objects.filter(**{f"{path}__in": published_documents().values("pk")})
+    return model.objects.filter(pk__in=named.values("pk"))
 
 
-def visible_entities(model: type[models.Model], user) -> models.QuerySet:
+def visible_entities(model: type[models.Model], *, user=None) -> models.QuerySet:
     """Every record for staff who may preview; `public_entities` for everyone else."""
     return model.objects.all() if may_preview(user) else public_entities(model)
+
+
+def public_document_count(model: type[models.Model]):
+    """Each record's number of public documents, as a correlated subquery to annotate a page
+    of `model` with: PostgreSQL evaluates it after the LIMIT, only for the rows shown."""
+    relation = DOCUMENT_ENTITIES[model]
+    counts = (
+        published_documents()
+        .filter(**{relation: OuterRef("pk")})
+        .order_by()
+        .values(relation)
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def public_entities_joined(model: type[models.Model]) -> models.QuerySet:
+    """The same records as `public_entities`, filtered through a join to their public
+    documents, so an aggregate annotated next over `ENTITY_DOCUMENTS[model]` (a count, a
+    latest change) ranges over public documents only. One row per record once aggregated;
+    for a whole-table ranking or a sitemap, where a grouped join beats a subquery per row."""
+    path = ENTITY_DOCUMENTS[model]
+    return model.objects.filter(**{f"{path}__in": published_documents().values("pk")})
+
+
+def with_visible_parents(queryset: models.QuerySet, *, user=None) -> models.QuerySet:
+    """Places or organizations whose `parent` is loaded only when `user` may see it, and is
+    None otherwise (no query either way): a hierarchy or an A–Z line never names a parent
+    that only unpublished documents name. One extra query per page."""
+    parents = visible_entities(queryset.model, user=user)
+    return queryset.prefetch_related(Prefetch("parent", queryset=parents))
+
+
+def visible_children(entity, *, user=None) -> models.QuerySet:
+    """The places within a place (or bodies under an organization) `user` may see."""
+    return visible_entities(type(entity), user=user).filter(parent=entity).order_by("name")

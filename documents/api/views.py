@@ -2,8 +2,8 @@
 
 Plain `JsonResponse` views, no framework: the data is small and fixed, and every rule the
 site already has is reused rather than restated. What is public is what the document page
-loads (`documents.selectors.document_queryset`, i.e. `published_documents()`),
-for every caller: the API never previews drafts. Lists filter through the reading room's own
+loads for an anonymous reader (`documents.selectors`), for every caller: the API never
+previews drafts, so its answers can be cached publicly. Lists filter through the reading room's own
 `DocumentFilter`, so `/api/documents/?q=…&place=…` means exactly what `/documents/?q=…&place=…`
 means. Bad input answers a JSON 400/404 `{"error": "…"}`, never a 500.
 """
@@ -12,7 +12,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +20,13 @@ from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
 from documents.search.facets import FACETS_BY_PARAM
 from documents.search.filters import MAX_QUERY_LENGTH, DocumentFilter
-from documents.selectors import document_queryset, public_entities
+from documents.selectors import (
+    document_queryset,
+    public_entities,
+    published_documents,
+    visible_children,
+    with_visible_parents,
+)
 from people.merge import resolve_former_slug
 from people.models import Organization, Person, Place
 
@@ -228,7 +233,7 @@ def document_list(request):
     if len(request.GET.get("q", "")) > MAX_QUERY_LENGTH:
         return _error(400, f"“q” can be at most {MAX_QUERY_LENGTH} characters long.")
 
-    filterset = DocumentFilter(request.GET, queryset=document_queryset(None))
+    filterset = DocumentFilter(request.GET, queryset=document_queryset())
     if not filterset.is_valid():
         messages = [
             f"{field}: {message}"
@@ -255,7 +260,7 @@ def document_list(request):
 
 @api_view
 def document_detail(request, record_number: int):
-    doc = document_queryset(None).filter(record_number=record_number).first()
+    doc = document_queryset().filter(record_number=record_number).first()
     if doc is None:
         return _error(404, f"No published document has the record number {record_number}.")
     return _json(document_full(request, doc))
@@ -278,11 +283,11 @@ def _person_fields(request, person: Person) -> dict:
 
 
 def _hierarchy(request, entity, kind: str) -> dict:
-    parent = entity.parent if entity.parent_public else None
-    children = public_entities(type(entity)).filter(parent=entity).order_by("name")
+    """Parent and children, public ones only (`entity` comes with `with_visible_parents`)."""
+    parent = entity.parent
     return {
         "parent": _entity_ref(request, parent, kind) if parent else None,
-        "children": [_entity_ref(request, child, kind) for child in children],
+        "children": [_entity_ref(request, child, kind) for child in visible_children(entity)],
     }
 
 
@@ -318,11 +323,7 @@ def _entity_detail(request, kind: str, slug: str):
     API never previews; its answers are publicly cacheable)."""
     model, extra_fields = ENTITY_KINDS[kind]
     public = public_entities(model)
-    objects = public
-    if kind != "person":
-        objects = public.select_related("parent").annotate(
-            parent_public=Exists(public.filter(pk=OuterRef("parent_id")))
-        )
+    objects = public if kind == "person" else with_visible_parents(public)
     entity = objects.filter(slug=slug).first()
     if entity is None:
         moved = resolve_former_slug(model, slug)
@@ -333,7 +334,7 @@ def _entity_detail(request, kind: str, slug: str):
         return response
 
     spec = FACETS_BY_PARAM[kind]
-    count = Document.objects.published().filter(pk__in=spec.documents_matching([slug])).count()
+    count = published_documents().filter(pk__in=spec.documents_matching([slug])).count()
     documents_url = reverse("api_document_list") + "?" + urlencode({kind: entity.slug})
     return _json(
         {

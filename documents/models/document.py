@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import ExtractDay, Now
+from django.db.models.functions import ExtractDay
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import slugify
@@ -23,28 +23,6 @@ RECORD_NUMBER_SEQUENCE = "documents_record_number_seq"
 
 
 class DocumentQuerySet(models.QuerySet):
-    def published(self):
-        """The only definition of what anonymous readers may see.
-
-        Published, and past any embargo: the embargo is compared with the database clock at
-        read time, so an embargoed document becomes public by itself with no job to run.
-        """
-        return self.filter(status=Document.Status.PUBLISHED).filter(
-            Q(publish_on__isnull=True) | Q(publish_on__lte=Now())
-        )
-
-    def visible_to(self, user):
-        """Staff who may view documents in the admin preview drafts; everyone else gets
-        `published()`."""
-        if (
-            user is not None
-            and user.is_active
-            and user.is_staff
-            and user.has_perm("documents.view_document")
-        ):
-            return self
-        return self.published()
-
     def chronological(self):
         return self.order_by(F("date_earliest").asc(nulls_last=True), "record_number")
 
@@ -337,14 +315,6 @@ class Document(models.Model):
     @property
     def date_display(self) -> str:
         return self.date.display()
-
-    @property
-    def is_public(self) -> bool:
-        from django.utils import timezone
-
-        return self.status == self.Status.PUBLISHED and (
-            self.publish_on is None or self.publish_on <= timezone.now()
-        )
 
     @property
     def rights_statement(self) -> str:

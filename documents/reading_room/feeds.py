@@ -1,10 +1,10 @@
 """Atom feed of newly public documents, optionally narrowed like /documents/.
 
 `/documents/feed/` takes the same parameters as the document list (`?q=…&subject=…&place=…`),
-so a reader can follow a search or an entity. Items come only from
-`Document.objects.published()` and are ordered by when they became public: the later of
-`published_at` and the end of any embargo, so an embargoed document enters the feed on the day
-readers can first open it.
+so a reader can follow a search or an entity. Items come only from `published_documents()`
+and are ordered by when they became public (`public_since()`: the later of `published_at` and
+the end of any embargo), so an embargoed document enters the feed on the day readers can first
+open it.
 """
 
 from dataclasses import dataclass
@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import F
-from django.db.models.functions import Greatest
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from documents.models import Document
 from documents.search.filters import DocumentFilter
+from documents.selectors import public_since, published_documents
 
 FEED_SIZE = 50
 
@@ -45,7 +44,7 @@ class DocumentFeed(Feed):
                 "The address contains a NUL character; remove it.",
                 content_type="text/plain; charset=utf-8",
             )
-        filterset = DocumentFilter(request.GET, queryset=Document.objects.published())
+        filterset = DocumentFilter(request.GET, queryset=published_documents())
         if not filterset.is_valid():
             errors = "; ".join(e for errs in filterset.errors.values() for e in errs)
             return HttpResponseBadRequest(
@@ -56,7 +55,7 @@ class DocumentFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         return FeedRequest(
-            filterset=DocumentFilter(request.GET, queryset=Document.objects.published()),
+            filterset=DocumentFilter(request.GET, queryset=published_documents()),
             query_string=request.GET.urlencode(),
             site_root=request.build_absolute_uri("/").rstrip("/"),
         )
@@ -82,7 +81,7 @@ class DocumentFeed(Feed):
 
     def items(self, obj):
         documents = (
-            obj.filterset.qs.annotate(public_since=Greatest("published_at", "publish_on"))
+            obj.filterset.qs.annotate(public_since=public_since())
             .order_by(F("public_since").desc(nulls_last=True), "-record_number")
             .prefetch_related("subjects")[:FEED_SIZE]
         )

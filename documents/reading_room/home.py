@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.shortcuts import render
 
-from documents.models import Collection, Document, Repository
+from documents.models import Collection, Repository
 from documents.reading_room.related import LIST_FIELDS
+from documents.selectors import ENTITY_DOCUMENTS, public_entities_joined, published_documents
 from people.models import Organization, Person, Place
 
 RECENT_COUNT = 6
@@ -17,25 +18,25 @@ DEFAULT_DESCRIPTION = (
 )
 
 
-def _with_published_documents(model, published_ids, tiebreak="name"):
-    """Entities linked to at least one published document, with how many, most first."""
+def _by_document_count(model, tiebreak="name"):
+    """Public entities with their number of published documents, most first."""
+    path = ENTITY_DOCUMENTS[model]
     return (
-        model.objects.filter(document_links__document__in=published_ids)
-        .annotate(document_count=Count("document_links__document", distinct=True))
+        public_entities_joined(model)
+        .annotate(document_count=Count(path, distinct=True))
         .order_by("-document_count", tiebreak, "pk")
     )
 
 
 def home(request):
     """What the archive holds, a search box and ways in. Published documents only."""
-    published = Document.objects.published()
-    published_ids = published.values("pk")
+    published = published_documents()
     holdings = published.aggregate(
         count=Count("pk"), first=Min("date_earliest"), last=Max("date_latest")
     )
-    people = _with_published_documents(Person, published_ids, "sort_name")
-    organizations = _with_published_documents(Organization, published_ids)
-    places = _with_published_documents(Place, published_ids)
+    people = _by_document_count(Person, "sort_name")
+    organizations = _by_document_count(Organization)
+    places = _by_document_count(Place)
     context = {
         "description": getattr(settings, "ARCHIVE_DESCRIPTION", "") or DEFAULT_DESCRIPTION,
         "document_count": holdings["count"],
@@ -47,12 +48,8 @@ def home(request):
         "top_people": people[:TOP_COUNT],
         "top_organizations": organizations[:TOP_COUNT],
         "top_places": places[:TOP_COUNT],
-        "collections": Collection.objects.filter(documents__in=published_ids)
-        .annotate(document_count=Count("documents", distinct=True))
-        .order_by("title"),
-        "repositories": Repository.objects.filter(documents__in=published_ids)
-        .annotate(document_count=Count("documents", distinct=True))
-        .order_by("-document_count", "name"),
+        "collections": _by_document_count(Collection, "title").order_by("title"),
+        "repositories": _by_document_count(Repository),
         "recent_documents": published.only(*LIST_FIELDS, "published_at").order_by(
             "-published_at", "-record_number"
         )[:RECENT_COUNT],

@@ -20,10 +20,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive.text import fold
-from documents.models import Document
 from documents.reading_room.histogram import Histogram, build_histogram, year_counts
 from documents.search.facets import FACETS, Facet, compute_facets
 from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
+from documents.selectors import published_documents
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 10
@@ -277,12 +277,12 @@ def _with_headlines(queryset, q: str):
 def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = None) -> Listing:
     """The list for this request over `queryset` (default: every published document).
 
-    Pass a queryset derived from `Document.objects.published()`; entity pages pass it
+    Pass a queryset derived from `published_documents()`; entity pages pass it
     narrowed to their entity and `hidden={"place": slug}` to leave that value out of its facet.
     Check `listing.status` and answer with it (400 bad date, 404 no such page).
     """
     if queryset is None:
-        queryset = Document.objects.published()
+        queryset = published_documents()
     data = request.GET.copy()
     if _has_nul(data):
         empty = DocumentFilter({}, queryset=queryset)

@@ -16,6 +16,7 @@ from documents.models import (
     DocumentPlace,
     TaggedDocument,
 )
+from documents.selectors import published_documents
 
 RELATED_LIMIT = 5
 
@@ -69,7 +70,7 @@ def related_documents(doc: Document, limit: int = RELATED_LIMIT) -> list[Documen
     if not candidates:
         return []
     queryset = (
-        Document.objects.published()
+        published_documents()
         .filter(candidates)
         .exclude(pk=doc.pk)
         .only(*LIST_FIELDS)

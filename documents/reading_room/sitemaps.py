@@ -1,9 +1,10 @@
 """Sitemaps for search engines: every public document and every entity page worth a visit.
 
-Each section is built on `Document.objects.published()`, so a draft, an item in review, a
-withdrawn or an embargoed document never appears, and an entity appears only while at least one
-published document names it (the same rule as the browse lists). Sections are paginated by
-Django's sitemap index (`/sitemap.xml` lists `/sitemap-<section>.xml?p=N`).
+Each section is built on the visibility selectors (`published_documents()`,
+`public_entities_joined()`), so a draft, an item in review, a withdrawn or an embargoed document
+never appears, and an entity appears only while at least one published document names it (the
+same rule as the browse lists). Sections are paginated by Django's sitemap index
+(`/sitemap.xml` lists `/sitemap-<section>.xml?p=N`).
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -11,7 +12,8 @@ from django.db.models import DateTimeField, Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from documents.models import Collection, Document, Subject
+from documents.models import Collection, Subject
+from documents.selectors import ENTITY_DOCUMENTS, public_entities_joined, published_documents
 from people.models import Organization, Person, Place
 
 # Smaller than the protocol's 50,000 so one sitemap page stays a quick, small response.
@@ -23,7 +25,7 @@ class DocumentSitemap(Sitemap):
 
     def items(self):
         return (
-            Document.objects.published()
+            published_documents()
             .only("record_number", "slug", "updated_at")
             .order_by("record_number")
         )
@@ -33,7 +35,7 @@ class DocumentSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         # The default walks every item in Python; one aggregate is enough.
-        return Document.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return published_documents().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class EntitySitemap(Sitemap):
@@ -45,15 +47,13 @@ class EntitySitemap(Sitemap):
 
     limit = PAGE_SIZE
 
-    def __init__(self, model, documents_path: str, own_updated_at: bool = True):
+    def __init__(self, model, own_updated_at: bool = True):
         self.model = model
-        self.documents_path = documents_path  # lookup from the entity to its documents
+        self.documents_path = ENTITY_DOCUMENTS[model]  # lookup from the entity to its documents
         self.own_updated_at = own_updated_at
 
     def _public(self):
-        return self.model.objects.filter(
-            **{f"{self.documents_path}__in": Document.objects.published().values("pk")}
-        )
+        return public_entities_joined(self.model)
 
     def items(self):
         # Filtering before annotating makes the Max range over published documents only.
@@ -96,9 +96,9 @@ class StaticSitemap(Sitemap):
 SITEMAPS = {
     "pages": StaticSitemap,
     "documents": DocumentSitemap,
-    "people": EntitySitemap(Person, "document_links__document"),
-    "organizations": EntitySitemap(Organization, "document_links__document"),
-    "places": EntitySitemap(Place, "document_links__document"),
-    "subjects": EntitySitemap(Subject, "document_links__content_object", own_updated_at=False),
-    "collections": EntitySitemap(Collection, "documents"),
+    "people": EntitySitemap(Person),
+    "organizations": EntitySitemap(Organization),
+    "places": EntitySitemap(Place),
+    "subjects": EntitySitemap(Subject, own_updated_at=False),
+    "collections": EntitySitemap(Collection),
 }

@@ -4,7 +4,7 @@ Counts follow the usual multi-select rule: a facet's counts are computed over th
 filtered by every *other* choice, so choosing "Xinjiang" does not hide "Kashgar" (OR within a
 facet, AND across facets). Each facet costs one GROUP BY query over its link table, joined to
 the filtered document ids as a subquery; nothing unpublished can be counted because the base
-queryset always comes from `Document.objects.published()`.
+queryset always comes from `documents.selectors.published_documents()`.
 """
 
 from dataclasses import dataclass, field

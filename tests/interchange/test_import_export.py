@@ -36,6 +36,7 @@ from documents.models import (
     Subject,
     TaggedDocument,
 )
+from documents.selectors import published_documents
 from people.models import Organization, Person, Place
 from tests.factories import (
     CollectionFactory,
@@ -366,7 +367,7 @@ def test_edited_file_updates_only_what_changed(rich_archive):
     agranov = first.person_links.get(person__name="Yakov Agranov")
     assert (agranov.role, agranov.uncertain) == ("recipient", True)
     assert first.person_links.count() == 3
-    assert Document.objects.published().filter(search_vector="agranov").get() == first
+    assert published_documents().filter(search_vector="agranov").get() == first
 
 
 def test_new_entities_reported_and_entity_matched_by_variant(db):
@@ -512,7 +513,7 @@ def test_publishing_needs_the_publish_permission(db):
 
     assert _actions(refused) == ["rejected"]
     assert "may not publish" in refused.rows[0].messages[0]
-    assert allowed.written and Document.objects.published().count() == 1
+    assert allowed.written and published_documents().count() == 1
 
 
 # --- management commands -------------------------------------------------------------------

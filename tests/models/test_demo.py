@@ -26,6 +26,7 @@ from documents.models import (
     Subject,
     TaggedDocument,
 )
+from documents.selectors import published_documents
 from people.models import Organization, Person, Place
 from tests.factories import DocumentFactory
 
@@ -87,7 +88,7 @@ def test_fixture_is_what_the_generator_writes_from_the_seed(tmp_path):
 
 def test_demo_loads_19_published_documents_in_date_order(demo):
     assert Document.objects.count() == 19
-    assert Document.objects.published().count() == 19
+    assert published_documents().count() == 19
     dates = list(Document.objects.order_by("record_number").values_list("date_earliest", flat=True))
     assert dates == sorted(dates)
     first = Document.objects.get(record_number=1)
@@ -238,7 +239,7 @@ def test_raw_fixture_saves_refresh_entity_text(demo):
     ],
 )
 def test_search_through_variants_on_the_demo_data(demo, query, expected):
-    assert _numbers(Document.objects.published().search(query)) == expected
+    assert _numbers(published_documents().search(query)) == expected
 
 
 def test_loading_twice_changes_nothing(demo):
@@ -266,7 +267,7 @@ def test_demo_command_without_serving(db):
     # Test settings run with DEBUG off: no demo login is made or shown.
     assert DEMO_PASSWORD not in text
     assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
-    assert Document.objects.published().count() == 19
+    assert published_documents().count() == 19
 
 
 def test_demo_command_makes_an_editor_login_in_debug(db, settings):

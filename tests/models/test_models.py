@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from documents.models import Document, DocumentPerson
+from documents.selectors import published_documents
 from tests.factories import (
     DocumentFactory,
     DocumentPersonFactory,
@@ -36,7 +37,7 @@ def _db_rejects(instance, constraint: str) -> None:
 
 
 def _search(text: str) -> list[Document]:
-    return list(Document.objects.published().search(text))
+    return list(published_documents().search(text))
 
 
 # Dates: each precision rule, first as validation, then as the database's check constraint.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from reversion.models import Revision
 
 from documents.models import Document, DocumentPerson, Subject, TaggedDocument
+from documents.selectors import published_documents
 from people.merge import MergeError, merge_entities, resolve_former_slug, undo_merge
 from people.models import FormerSlug, Organization, Person
 from tests.factories import (
@@ -98,7 +99,7 @@ def test_admin_merge_end_to_end(client, editor, duplicates):
     revision = Revision.objects.get(comment="Merged Ma Chung-ying into Ma Zhongying")
     assert revision.user == editor
     # The loser's documents are now found by the survivor's name.
-    found = Document.objects.published().filter(search_vector="zhongying")
+    found = published_documents().filter(search_vector="zhongying")
     assert set(found) == {d1, d2, d3}
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from documents.models import Document, Language, Role, Scan
+from documents.selectors import published_documents
 from tests.factories import (
     CollectionFactory,
     DocumentFactory,
@@ -424,7 +425,7 @@ def test_title_markup_is_escaped_in_the_page(client, db):
 
 
 def test_demo_politburo_decision_page(client, demo):
-    doc = Document.objects.published().get(title=TITLE)
+    doc = published_documents().get(title=TITLE)
     response = client.get(f"/documents/{doc.record_number}/")
     assert response.status_code == 301
     response = client.get(response["Location"])
@@ -449,7 +450,7 @@ def test_demo_politburo_decision_page(client, demo):
 
 
 def test_demo_pages_all_render_within_the_query_budget(client, demo, django_assert_max_num_queries):
-    for doc in Document.objects.published():
+    for doc in published_documents():
         with django_assert_max_num_queries(12):
             response = client.get(doc.get_absolute_url())
         assert response.status_code == 200, doc.get_absolute_url()
@@ -469,7 +470,7 @@ def test_document_and_home_pages_pass_axe(live_server, transactional_db):
     # All database work first: while Playwright's event loop runs, the ORM would open a
     # separate connection for that context and leave it behind.
     call_command("loaddata", "demo", verbosity=0)
-    doc = Document.objects.published().get(title=TITLE)
+    doc = published_documents().get(title=TITLE)
     doc.full_text = "<p>Point 137. Transfer ten NKVD officers to Xinjiang.</p>"
     doc.original_text = "<p>Пункт 137.</p>"
     doc.save()

@@ -160,3 +160,32 @@ def test_embargo_lifts_by_itself(client):
     assert client.get("/people/later-person/").status_code == 404
     Document.objects.filter(pk=doc.pk).update(publish_on=timezone.now())
     assert client.get("/people/later-person/").status_code == 200
+
+
+def test_a_to_z_lists_show_no_parent_that_only_unpublished_documents_name(client):
+    """`/places/` said “City in Draft Region” and `/organizations/` “Part of …” for a parent
+    that only a draft (or an embargoed document) names, while its own page was a 404."""
+    region = PlaceFactory(name="Draft Region", slug="draft-region", kind="region")
+    DocumentPlaceFactory(place=region, document=draft())
+    town = PlaceFactory(name="Open Town", slug="open-town", parent=region)
+    DocumentPlaceFactory(place=town)
+    bureau = OrganizationFactory(name="Embargoed Bureau", slug="embargoed-bureau")
+    DocumentOrganizationFactory(organization=bureau, document=embargoed())
+    section = OrganizationFactory(name="Open Section", slug="open-section", parent=bureau)
+    DocumentOrganizationFactory(organization=section)
+
+    places = client.get("/places/").content.decode()
+    assert "Open Town" in places
+    assert "Draft Region" not in places
+    organizations = client.get("/organizations/").content.decode()
+    assert "Open Section" in organizations
+    assert "Embargoed Bureau" not in organizations
+    assert client.get("/places/draft-region/").status_code == 404
+
+
+def test_a_to_z_lists_still_show_a_public_parent(client):
+    region = PlaceFactory(name="Open Region", slug="open-region", kind="region")
+    DocumentPlaceFactory(place=region)
+    DocumentPlaceFactory(place=PlaceFactory(name="Open Town", slug="open-town", parent=region))
+    places = client.get("/places/").content.decode()
+    assert "in Open Region" in places

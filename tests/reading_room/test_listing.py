@@ -7,6 +7,7 @@ import pytest
 
 from archive.partialdates import PartialDate
 from documents.models import Document
+from documents.selectors import published_documents
 from tests.factories import (
     CollectionFactory,
     DocumentFactory,
@@ -287,7 +288,7 @@ def test_demo_place_facet_narrows_to_urumqi(client, demo):
     found = titles(urumqi)
     assert found and "1 - 10 of" in html_of(everything)
     expected = set(
-        Document.objects.published()
+        published_documents()
         .filter(place_links__place__slug="urumqi")
         .values_list("title", flat=True)
     )

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from documents.models import Document
+from documents.selectors import published_documents
 from tests.factories import (
     DocumentFactory,
     DocumentPersonFactory,
@@ -26,7 +27,7 @@ def test_search_is_a_queryset_method_that_ranks_and_keeps_drafts_out():
     DocumentFactory(title="NKVD report", summary="On the NKVD.")
     DocumentFactory(title="Trade note", summary="Mentions the NKVD once.")
     DocumentFactory(title="NKVD draft", status=Document.Status.DRAFT)
-    found = list(Document.objects.published().search("NKVD").order_by("-rank"))
+    found = list(published_documents().search("NKVD").order_by("-rank"))
     assert [d.title for d in found] == ["NKVD report", "Trade note"]
     assert found[0].rank > found[1].rank
 

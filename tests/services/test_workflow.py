@@ -10,6 +10,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from documents.models import Document
+from documents.selectors import is_public, published_documents
 from documents.services import workflow
 from tests.curation.test_locking import change_url, form_data, staff
 from tests.factories import DocumentFactory, RepositoryFactory
@@ -72,11 +73,11 @@ def test_editor_publishes_and_withdraws_and_each_step_is_in_the_history(editor):
     workflow.publish(doc, editor)
     doc.refresh_from_db()
     assert doc.status == Status.PUBLISHED and doc.published_at is not None
-    assert Document.objects.published().filter(pk=doc.pk).exists()
+    assert published_documents().filter(pk=doc.pk).exists()
     workflow.withdraw(doc, editor)
     doc.refresh_from_db()
     assert doc.status == Status.WITHDRAWN
-    assert not Document.objects.published().filter(pk=doc.pk).exists()
+    assert not published_documents().filter(pk=doc.pk).exists()
 
     revisions = [v.revision for v in Version.objects.get_for_object(doc).order_by("pk")]
     assert [(r.user, r.get_comment()) for r in revisions[-2:]] == [
@@ -133,15 +134,15 @@ def test_embargo_releases_by_itself_when_the_database_clock_passes_it(editor):
     workflow.publish(doc, editor, publish_on=tomorrow)
     doc.refresh_from_db()
     assert doc.status == Status.PUBLISHED and doc.publish_on == tomorrow
-    assert not Document.objects.published().filter(pk=doc.pk).exists()
-    assert not doc.is_public
+    assert not published_documents().filter(pk=doc.pk).exists()
+    assert not is_public(doc)
 
     # No job runs: moving the embargo into the past (relative to the database's own clock)
     # is all it takes.
     Document.objects.filter(pk=doc.pk).update(publish_on=Now() - datetime.timedelta(minutes=1))
-    assert Document.objects.published().filter(pk=doc.pk).exists()
+    assert published_documents().filter(pk=doc.pk).exists()
     doc.refresh_from_db()
-    assert doc.is_public
+    assert is_public(doc)
 
 
 # Admin actions -------------------------------------------------------------------------------
@@ -285,7 +286,7 @@ def test_editor_sets_an_embargo_in_the_form(client, editor):
     assert client.post(url, data).status_code == 302
     doc.refresh_from_db()
     assert doc.status == Status.PUBLISHED and doc.publish_on.year == 2999
-    assert not Document.objects.published().filter(pk=doc.pk).exists()
+    assert not published_documents().filter(pk=doc.pk).exists()
 
 
 def test_a_published_document_stays_complete(client, archivist):

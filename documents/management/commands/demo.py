@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 
 from archive.management.staff import ensure_staff_user
 from documents.models import Document
+from documents.selectors import published_documents
 
 DEMO_USERNAME = "archivist"
 DEMO_PASSWORD = "xinjiang-demo-1935"
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         else:
             self._step("Loading the demo collection (fixtures/demo.json)")
             call_command("loaddata", "demo", verbosity=0)
-        count = Document.objects.published().count()
+        count = published_documents().count()
         self.stdout.write(f"  {count} published documents.")
         if settings.DEBUG:
             self._step("Ensuring the demo login")

@@ -1,7 +1,7 @@
 """The document page: the text, everything known about it, how to cite it, what is related.
 
 Addressed by record number; the slug is decoration, so a stale or missing slug redirects
-(301) to the current address. What a reader may see is `Document.objects.visible_to(user)`:
+(301) to the current address. What a reader may see is `documents.selectors.document_queryset`:
 the public sees published documents, staff also preview drafts (with a banner saying why the
 public cannot see it).
 """
@@ -20,7 +20,7 @@ from documents.models import (
     Role,
 )
 from documents.reading_room.related import related_documents
-from documents.selectors import document_queryset
+from documents.selectors import document_queryset, embargoed_until, is_public
 
 # Headings for entity links, by role, in the order readers expect them.
 ENTITY_ROLE_LABELS = [
@@ -37,7 +37,7 @@ PLACE_ROLE_LABELS = [
 
 
 def get_document(request, record_number: int) -> Document:
-    return get_object_or_404(document_queryset(request.user), record_number=record_number)
+    return get_object_or_404(document_queryset(user=request.user), record_number=record_number)
 
 
 def permalink(request, doc: Document) -> str:
@@ -75,11 +75,12 @@ def _place_groups(doc: Document) -> list[LinkGroup]:
 
 def preview_notice(doc: Document) -> str:
     """Why the public cannot see this document ("" when it can)."""
-    if doc.is_public:
+    if is_public(doc):
         return ""
     status = doc.Status
-    if doc.status == status.PUBLISHED and doc.publish_on:
-        until = dateformat.format(timezone.localtime(doc.publish_on), "F j, Y, H:i T")
+    embargo = embargoed_until(doc)
+    if embargo is not None:
+        until = dateformat.format(timezone.localtime(embargo), "F j, Y, H:i T")
         return f"Embargoed until {until} — not visible to the public until then."
     reasons = {
         status.DRAFT: "Draft — not visible to the public.",

@@ -12,29 +12,26 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce, Substr, Upper
+from django.db.models import F, Q
+from django.db.models.functions import Substr, Upper
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from archive.text import fold, folded
-from documents.models import Document
 from documents.reading_room.listing import build_listing
 from documents.search.facets import (
     FACETS_BY_PARAM,
     FacetSpec,
 )
-from documents.selectors import public_entities, visible_entities
+from documents.selectors import (
+    public_document_count,
+    public_entities,
+    published_documents,
+    visible_children,
+    visible_entities,
+    with_visible_parents,
+)
 from people.merge import resolve_former_slug
 
 BROWSE_PAGE_SIZE = 50
@@ -133,31 +130,12 @@ def _error(request, kind: Kind, status: int, message: str):
 NUL_MESSAGE = "The address contains a NUL character; remove it."
 
 
-def _published_count(kind: Kind):
-    """Each entity's number of published documents, as a correlated subquery: PostgreSQL
-    evaluates it after the LIMIT, so only for the rows of the page shown."""
-    relation = kind.facet.document_path.rsplit("__", 1)[0]  # e.g. "place_links__place"
-    counts = (
-        Document.objects.published()
-        .filter(**{relation: OuterRef("pk")})
-        .order_by()
-        .values(relation)
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+def _matching(kind: Kind, q: str):
+    """Public entities of `kind` whose names match `q` (accents ignored), with the initial
+    letter they are filed under.
 
-
-def entity_list(request, kind: Kind):
-    """A–Z list of one kind with published-document counts, a name filter and pages."""
-    if _has_nul(request):
-        return _error(request, kind, 400, NUL_MESSAGE)
-    q = request.GET.get("q", "").strip()[:MAX_BROWSE_QUERY]
-    letter = request.GET.get("letter", "").strip()
-    letter = letter.upper() if letter.upper() in LETTERS else (OTHER if letter == OTHER else "")
-
-    # Entities with a published document, as a semi-join: joining the link rows here would
-    # fold every name once per link (seconds at 100,000 links) instead of once per entity.
+    Public as a semi-join: joining the link rows here would fold every name once per link
+    (seconds at 100,000 links) instead of once per entity."""
     entities = public_entities(kind.model).annotate(
         initial=Upper(Substr(folded(F(kind.sort_field)), 1, 1))
     )
@@ -168,16 +146,46 @@ def entity_list(request, kind: Kind):
             entities = entities.annotate(**{f"folded_{name}": folded(F(name))})
             matches |= Q(**{f"folded_{name}__icontains": folded_q})
         entities = entities.filter(matches)
+    return entities
+
+
+def _letters(present: set[str], letter: str, url) -> list[dict]:
+    """A–Z links (live only where names are filed), then "Other" when any name is."""
+    letters = [
+        {"label": ch, "url": url(letter=ch), "present": ch in present, "current": ch == letter}
+        for ch in LETTERS
+    ]
+    if present - set(LETTERS):
+        letters.append(
+            {
+                "label": "Other",
+                "url": url(letter=OTHER),
+                "present": True,
+                "current": letter == OTHER,
+            }
+        )
+    return letters
+
+
+def entity_list(request, kind: Kind):
+    """A–Z list of one kind with published-document counts, a name filter and pages."""
+    if _has_nul(request):
+        return _error(request, kind, 400, NUL_MESSAGE)
+    q = request.GET.get("q", "").strip()[:MAX_BROWSE_QUERY]
+    letter = request.GET.get("letter", "").strip()
+    letter = letter.upper() if letter.upper() in LETTERS else (OTHER if letter == OTHER else "")
+
+    entities = _matching(kind, q)
     present = set(entities.order_by().values_list("initial", flat=True).distinct())
     if letter == OTHER:
         entities = entities.exclude(initial__in=LETTERS)
     elif letter:
         entities = entities.filter(initial=letter)
-    entities = entities.annotate(document_count=_published_count(kind)).order_by(
+    entities = entities.annotate(document_count=public_document_count(kind.model)).order_by(
         kind.sort_field, "pk"
     )
     if kind.hierarchical:
-        entities = entities.select_related("parent")
+        entities = with_visible_parents(entities)  # “City in …” only for a public parent
 
     paginator = Paginator(entities, BROWSE_PAGE_SIZE)
     raw_page = request.GET.get("page") or "1"
@@ -199,26 +207,13 @@ def entity_list(request, kind: Kind):
         pairs = [(k, v) for k, v in params.items() if v not in ("", None) and (k, v) != ("page", 1)]
         return "?" + urlencode(pairs) if pairs else "?"
 
-    letters = [
-        {"label": ch, "url": url(letter=ch), "present": ch in present, "current": ch == letter}
-        for ch in LETTERS
-    ]
-    if present - set(LETTERS):
-        letters.append(
-            {
-                "label": "Other",
-                "url": url(letter=OTHER),
-                "present": True,
-                "current": letter == OTHER,
-            }
-        )
     context = {
         "kind": kind,
         "page": page,
         "entities": list(page.object_list),
         "q": q,
         "letter": letter,
-        "letters": letters,
+        "letters": _letters(present, letter, url),
         "all_url": url(letter=""),
         "clear_url": "?",
         "previous_url": url(page=page.previous_page_number()) if page.has_previous() else "",
@@ -236,56 +231,60 @@ def _coordinate(value, positive: str, negative: str) -> str:
 MAP_ZOOM = {"country": 4, "region": 5, "province": 5, "district": 7, "city": 9, "town": 10}
 
 
+def _map(place) -> dict:
+    return {
+        "lat": place.latitude,
+        "lng": place.longitude,
+        "text": f"{_coordinate(place.latitude, 'N', 'S')}, "
+        f"{_coordinate(place.longitude, 'E', 'W')}",
+        "zoom": MAP_ZOOM.get(place.kind, 6),
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_TILES_ATTRIBUTION,
+    }
+
+
+def _moved(request, kind: Kind, slug: str):
+    """A permanent redirect from a former slug to the entity's page, if the reader may see
+    it; otherwise a 404 page (a former slug never reveals a hidden record)."""
+    moved = resolve_former_slug(kind.model, slug)
+    visible = visible_entities(kind.model, user=request.user)
+    if moved is None or not visible.filter(pk=moved.pk).exists():
+        message = f"No {kind.singular.lower()} has the address “{slug[:100]}”."
+        return _error(request, kind, 404, message)
+    target = moved.get_absolute_url()
+    if request.GET:
+        target += "?" + request.GET.urlencode()
+    return HttpResponsePermanentRedirect(target)
+
+
 def entity_detail(request, kind: Kind, slug: str):
     """One entity: what the archive knows of it, and its documents as a filterable list.
 
     Readers see only entities some published document names (staff who may preview see
-    all): anything else answers 404, like an unpublished document, even at a former slug."""
+    all): anything else answers 404, like an unpublished document, even at a former slug.
+    Its parent and children are shown under the same rule."""
     if _has_nul(request):
         return _error(request, kind, 400, NUL_MESSAGE)
-    visible = visible_entities(kind.model, request.user)
-    objects = visible
+    entities = visible_entities(kind.model, user=request.user)
     if kind.hierarchical:
-        objects = visible.select_related("parent").annotate(
-            parent_visible=Exists(visible.filter(pk=OuterRef("parent_id")))
-        )
-    entity = objects.filter(slug=slug).first()
-    if entity is not None and kind.hierarchical and not entity.parent_visible:
-        entity.parent = None  # shown only, never saved: the parent page would be a 404
+        entities = with_visible_parents(entities, user=request.user)
+    entity = entities.filter(slug=slug).first()
     if entity is None:
-        moved = resolve_former_slug(kind.model, slug)
-        if moved is None or not visible.filter(pk=moved.pk).exists():
-            return _error(
-                request, kind, 404, f"No {kind.singular.lower()} has the address “{slug[:100]}”."
-            )
-        target = moved.get_absolute_url()
-        if request.GET:
-            target += "?" + request.GET.urlencode()
-        return HttpResponsePermanentRedirect(target)
+        return _moved(request, kind, slug)
 
-    documents = Document.objects.published().filter(
-        pk__in=kind.facet.documents_matching([entity.slug])
-    )
+    documents = published_documents().filter(pk__in=kind.facet.documents_matching([entity.slug]))
     listing = build_listing(request, documents, hidden={kind.key: entity.slug})
     context = {
         "kind": kind,
         "entity": entity,
         "listing": listing,
         "children": (
-            list(visible.filter(parent=entity).order_by("name")) if kind.hierarchical else []
+            list(visible_children(entity, user=request.user)) if kind.hierarchical else []
         ),
+        "list_url": reverse(kind.list_url),
     }
     if kind.key == "place" and entity.has_coordinates:
-        context["map"] = {
-            "lat": entity.latitude,
-            "lng": entity.longitude,
-            "text": f"{_coordinate(entity.latitude, 'N', 'S')}, "
-            f"{_coordinate(entity.longitude, 'E', 'W')}",
-            "zoom": MAP_ZOOM.get(entity.kind, 6),
-            "tiles": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_TILES_ATTRIBUTION,
-        }
-    context["list_url"] = reverse(kind.list_url)
+        context["map"] = _map(entity)
     return render(request, "people/entity_detail.html", context, status=listing.status)
 
 

@@ -1,4 +1,4 @@
-"""Search and browse: /documents/. Public: only `Document.objects.published()`, for everyone."""
+"""Search and browse: /documents/. Public: only `published_documents()`, for everyone."""
 
 from django.shortcuts import render
 

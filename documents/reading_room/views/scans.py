@@ -11,12 +11,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 
-from documents.models import Document, Scan
+from documents.models import Scan
+from documents.selectors import documents_visible_to, is_public
 
 
 def scan_file(request, record_number, scan_id, variant="file"):
     document = get_object_or_404(
-        Document.objects.visible_to(request.user), record_number=record_number
+        documents_visible_to(user=request.user), record_number=record_number
     )
     scan = get_object_or_404(Scan, pk=scan_id, document=document)
     stored = scan.thumbnail if variant == "thumbnail" else scan.file
@@ -29,7 +30,7 @@ def scan_file(request, record_number, scan_id, variant="file"):
     name = os.path.basename(stored.name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type, filename=name)
-    if document.is_public:
+    if is_public(document):
         patch_cache_control(response, public=True, max_age=3600)
     else:
         patch_cache_control(response, private=True, no_store=True)
