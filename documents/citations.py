@@ -308,93 +308,114 @@ class DocumentCitation:
     def json_ld(self) -> dict:
         """schema.org `ArchiveComponent`: an item held by an archive, described here."""
         doc = self.doc
-
-        def absolute(path: str) -> str:
-            return _absolute(self.permalink, path)
-
         data: dict = {
             "@context": "https://schema.org",
             "@type": "ArchiveComponent",
             "name": doc.title,
             "url": self.permalink,
-            "identifier": [
-                {
-                    "@type": "PropertyValue",
-                    "propertyID": "record number",
-                    "value": str(doc.record_number),
-                }
-            ],
+            "identifier": self._json_ld_identifiers(),
             "publisher": {"@type": "Organization", "name": self.archive_name},
             "copyrightNotice": doc.rights_statement,
         }
-        if doc.source_citation:
-            data["identifier"].append(
+        optional = {
+            "dateCreated": self.iso_date,
+            "description": doc.summary,
+            "genre": doc.document_type.name if doc.document_type_id else "",
+            "author": [
+                {"@type": c.kind, "name": c.name, "url": self._absolute(c.url)}
+                for c in self.authors
+            ],
+            "translator": (
+                {"@type": "Person", "name": doc.translated_by} if doc.translated_by else None
+            ),
+            "holdingArchive": self._json_ld_archive(),
+            "inLanguage": self._json_ld_languages(),
+            "about": [
+                {
+                    "@type": "DefinedTerm",
+                    "name": s.name,
+                    "url": self._absolute(s.get_absolute_url()),
+                }
+                for s in self.subjects
+            ],
+            "mentions": _unique(self._json_ld_mentions()),
+            "funder": [{"@type": "Organization", "name": n} for n in self.funder_names],
+            "isPartOf": [
+                {
+                    "@type": "Collection",
+                    "name": c.title,
+                    "url": self._absolute(c.get_absolute_url()),
+                }
+                for c in doc.collections.all()
+            ],
+        }
+        links = list(self.doc.place_links.all())
+        optional["spatialCoverage"] = _unique([self._json_ld_place(link.place) for link in links])
+        origins = [link.place for link in links if link.role == PlaceRole.ORIGIN]
+        if origins:
+            data["locationCreated"] = self._json_ld_place(origins[-1])
+        data.update({key: value for key, value in optional.items() if value})
+        return data
+
+    def _absolute(self, path: str) -> str:
+        return _absolute(self.permalink, path)
+
+    def _json_ld_identifiers(self) -> list[dict]:
+        identifiers = [
+            {
+                "@type": "PropertyValue",
+                "propertyID": "record number",
+                "value": str(self.doc.record_number),
+            }
+        ]
+        if self.doc.source_citation:
+            identifiers.append(
                 {
                     "@type": "PropertyValue",
                     "propertyID": "archival locator",
-                    "value": doc.source_citation,
+                    "value": self.doc.source_citation,
                 }
             )
-        if self.iso_date:
-            data["dateCreated"] = self.iso_date
-        if doc.summary:
-            data["description"] = doc.summary
-        if doc.document_type_id:
-            data["genre"] = doc.document_type.name
-        if self.authors:
-            data["author"] = [
-                {"@type": c.kind, "name": c.name, "url": absolute(c.url)} for c in self.authors
-            ]
-        if doc.translated_by:
-            data["translator"] = {"@type": "Person", "name": doc.translated_by}
-        if doc.repository_id:
-            repo = doc.repository
-            archive = {"@type": "ArchiveOrganization", "name": repo.name}
-            if repo.abbreviation:
-                archive["alternateName"] = repo.abbreviation
-            if repo.url:
-                archive["url"] = repo.url
-            data["holdingArchive"] = archive
-        if self.languages:
-            codes = [lang.code for lang in self.languages]
-            data["inLanguage"] = codes[0] if len(codes) == 1 else codes
-        about = [
-            {"@type": "DefinedTerm", "name": s.name, "url": absolute(s.get_absolute_url())}
-            for s in self.subjects
+        return identifiers
+
+    def _json_ld_archive(self) -> dict | None:
+        if not self.doc.repository_id:
+            return None
+        repo = self.doc.repository
+        archive = {"@type": "ArchiveOrganization", "name": repo.name}
+        if repo.abbreviation:
+            archive["alternateName"] = repo.abbreviation
+        if repo.url:
+            archive["url"] = repo.url
+        return archive
+
+    def _json_ld_languages(self):
+        codes = [lang.code for lang in self.languages]
+        return codes[0] if len(codes) == 1 else codes
+
+    def _json_ld_mentions(self) -> list[dict]:
+        """People, then organizations, named in any role but author."""
+        entities = [
+            ("Person", link.person)
+            for link in self.doc.person_links.all()
+            if link.role != Role.AUTHOR
         ]
-        mentions = []
-        for link in self.doc.person_links.all():
-            if link.role != Role.AUTHOR:
-                entry = {"@type": "Person", "name": link.person.name}
-                entry["url"] = absolute(link.person.get_absolute_url())
-                mentions.append(entry)
-        for link in self.doc.organization_links.all():
-            if link.role != Role.AUTHOR:
-                entry = {"@type": "Organization", "name": link.organization.name}
-                entry["url"] = absolute(link.organization.get_absolute_url())
-                mentions.append(entry)
-        places = []
-        for link in self.doc.place_links.all():
-            entry = {"@type": "Place", "name": link.place.name}
-            entry["url"] = absolute(link.place.get_absolute_url())
-            if link.role == PlaceRole.ORIGIN:
-                data["locationCreated"] = entry
-            places.append(entry)
-        if about:
-            data["about"] = about
-        if mentions:
-            data["mentions"] = _unique(mentions)
-        if places:
-            data["spatialCoverage"] = _unique(places)
-        if self.funder_names:
-            data["funder"] = [{"@type": "Organization", "name": n} for n in self.funder_names]
-        collections = [
-            {"@type": "Collection", "name": c.title, "url": absolute(c.get_absolute_url())}
-            for c in doc.collections.all()
+        entities += [
+            ("Organization", link.organization)
+            for link in self.doc.organization_links.all()
+            if link.role != Role.AUTHOR
         ]
-        if collections:
-            data["isPartOf"] = collections
-        return data
+        return [
+            {"@type": kind, "name": entity.name, "url": self._absolute(entity.get_absolute_url())}
+            for kind, entity in entities
+        ]
+
+    def _json_ld_place(self, place) -> dict:
+        return {
+            "@type": "Place",
+            "name": place.name,
+            "url": self._absolute(place.get_absolute_url()),
+        }
 
     def json_ld_script(self) -> SafeString:
         return json_for_script(self.json_ld())

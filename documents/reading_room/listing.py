@@ -274,11 +274,57 @@ def _with_headlines(queryset, q: str):
     )
 
 
+def _shortened(data) -> list[str]:
+    """Cut an over-long search in `data` (a mutable QueryDict) to MAX_QUERY_LENGTH, at a word
+    boundary; the note that says so, if it was."""
+    q = data.get("q", "")
+    if len(q) <= MAX_QUERY_LENGTH:
+        return []
+    cut = q[:MAX_QUERY_LENGTH]
+    if not q[MAX_QUERY_LENGTH].isspace() and len(cut.split()) > 1:
+        cut = cut.rsplit(None, 1)[0]  # don't search for half a word
+    data["q"] = cut
+    return [f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."]
+
+
+def _paginate(listing: Listing, ordered, raw_page: str) -> bool:
+    """Set `listing.page` (rows with their snippets), or a 404 and its message; whether a
+    page was found."""
+    paginator = CountedPaginator(ordered, listing.page_size, listing.total)
+    try:
+        if not raw_page.isdigit() or len(raw_page) > 12:
+            raise InvalidPage
+        listing.page = paginator.page(int(raw_page))
+    except InvalidPage:
+        listing.status = 404
+        pages = paginator.num_pages
+        listing.error = (
+            f"There is no page “{raw_page[:20]}” of these results: pages run from 1 to {pages}."
+        )
+        return False
+    rows = list(listing.page.object_list)
+    for doc in rows:
+        doc.snippet = _snippet(getattr(doc, "headline", None), doc.summary)
+    listing.page.object_list = rows
+    return True
+
+
+def _link_facet_values(listing: Listing) -> None:
+    """Give every facet value the address that adds it to, or removes it from, the choice."""
+    for facet in listing.facets:
+        chosen = listing.path_query.get(facet.param, [])
+        for value in facet.values:
+            if value.selected:
+                value.url = listing.url(**{facet.param: [v for v in chosen if v != value.value]})
+            else:
+                value.url = listing.url(**{facet.param: [*chosen, value.value]})
+
+
 def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = None) -> Listing:
     """The list for this request over `queryset` (default: every published document).
 
-    Pass a queryset derived from `published_documents()`; entity pages pass it
-    narrowed to their entity and `hidden={"place": slug}` to leave that value out of its facet.
+    Pass a queryset derived from `published_documents()`; entity pages pass it narrowed to
+    their entity and `hidden={"place": slug}` to leave that value out of its facet.
     Check `listing.status` and answer with it (400 bad date, 404 no such page).
     """
     if queryset is None:
@@ -290,14 +336,7 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
         return Listing(
             empty, {}, status=400, error="The address contains a NUL character; remove it."
         )
-    notes = []
-    q = data.get("q", "")
-    if len(q) > MAX_QUERY_LENGTH:
-        cut = q[:MAX_QUERY_LENGTH]
-        if not q[MAX_QUERY_LENGTH].isspace() and len(cut.split()) > 1:
-            cut = cut.rsplit(None, 1)[0]  # don't search for half a word
-        data["q"] = cut
-        notes.append(f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters.")
+    notes = _shortened(data)
     filterset = DocumentFilter(data, queryset=queryset)
     listing = Listing(filterset, _known_params(data), notes=notes)
     listing.page_size = _page_size(data.getlist("page_size"))
@@ -318,30 +357,8 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
     ordered = filterset.ordered(results).select_related("document_type", "repository")
     if listing.q:
         ordered = _with_headlines(ordered, listing.q)
-    paginator = CountedPaginator(ordered, listing.page_size, listing.total)
-    raw_page = data.get("page") or "1"
-    try:
-        if not raw_page.isdigit() or len(raw_page) > 12:
-            raise InvalidPage
-        listing.page = paginator.page(int(raw_page))
-    except InvalidPage:
-        listing.status = 404
-        pages = paginator.num_pages
-        listing.error = (
-            f"There is no page “{raw_page[:20]}” of these results: pages run from 1 to {pages}."
-        )
+    if not _paginate(listing, ordered, data.get("page") or "1"):
         return listing
-    rows = list(listing.page.object_list)
-    for doc in rows:
-        doc.snippet = _snippet(getattr(doc, "headline", None), doc.summary)
-    listing.page.object_list = rows
-
     listing.facets = compute_facets(filterset, queryset, hidden)
-    for facet in listing.facets:
-        chosen = listing.path_query.get(facet.param, [])
-        for value in facet.values:
-            if value.selected:
-                value.url = listing.url(**{facet.param: [v for v in chosen if v != value.value]})
-            else:
-                value.url = listing.url(**{facet.param: [*chosen, value.value]})
+    _link_facet_values(listing)
     return listing

@@ -161,6 +161,19 @@ def rich_document():
     return doc
 
 
+def _link(path: str, name: str, slug: str, role: str, uncertain: bool = False) -> dict:
+    """An entity link as a list row or a detail shows it."""
+    return {
+        "name": name,
+        "slug": slug,
+        "url": f"http://testserver/{path}/{slug}/",
+        "api_url": f"http://testserver/api/{path}/{slug}/",
+        "role": role,
+        "uncertain": uncertain,
+        "note": "",
+    }
+
+
 def test_list_row_has_every_documented_field(client, rich_document):
     row = get_json(client, "/api/documents/")["results"][0]
     number = rich_document.record_number
@@ -184,39 +197,9 @@ def test_list_row_has_every_documented_field(client, rich_document):
         "source_citation": "RGASPI, f. 17, op. 162, d. 18, l. 1",
         "languages": [{"code": "ru", "name": "Russian"}],
         "subjects": [{"name": "Oil", "slug": "oil", "url": "http://testserver/subjects/oil/"}],
-        "people": [
-            {
-                "name": "Sheng Shicai",
-                "slug": "sheng-shicai",
-                "url": "http://testserver/people/sheng-shicai/",
-                "api_url": "http://testserver/api/people/sheng-shicai/",
-                "role": "recipient",
-                "uncertain": True,
-                "note": "",
-            }
-        ],
-        "organizations": [
-            {
-                "name": "People's Commissariat",
-                "slug": "nkvd",
-                "url": "http://testserver/organizations/nkvd/",
-                "api_url": "http://testserver/api/organizations/nkvd/",
-                "role": "author",
-                "uncertain": False,
-                "note": "",
-            }
-        ],
-        "places": [
-            {
-                "name": "Kashgar",
-                "slug": "kashgar",
-                "url": "http://testserver/places/kashgar/",
-                "api_url": "http://testserver/api/places/kashgar/",
-                "role": "origin",
-                "uncertain": False,
-                "note": "",
-            }
-        ],
+        "people": [_link("people", "Sheng Shicai", "sheng-shicai", "recipient", uncertain=True)],
+        "organizations": [_link("organizations", "People's Commissariat", "nkvd", "author")],
+        "places": [_link("places", "Kashgar", "kashgar", "origin")],
         "collections": [
             {
                 "title": "Xinjiang",

@@ -89,14 +89,34 @@ class World:
             self.hidden.add((model, slug))
 
 
+def _hidden_records(word: str, slug: str) -> dict:
+    """A person, organization, place, subject and collection named by one document only."""
+    return {
+        Person: PersonFactory(
+            name=f"{word}person agent",
+            slug=f"{slug}-person",
+            variants=f"{word}variant",
+            description=f"{word}description",
+        ),
+        Organization: OrganizationFactory(
+            name=f"{word}organization bureau",
+            slug=f"{slug}-organization",
+            abbreviation=f"{word}orgabbr",
+        ),
+        Place: PlaceFactory(name=f"{word}place oasis", slug=f"{slug}-place"),
+        Subject: SubjectFactory(name=f"{word}subject affairs", slug=f"{slug}-subject"),
+        Collection: CollectionFactory(title=f"{word}collection papers", slug=f"{slug}-collection"),
+    }
+
+
 def _hidden_document(state: str, world: World, shared: dict) -> dict:
-    """One hidden document, its own records of every kind, scans, former slugs."""
-    word = f"zqx{state}"
+    """One hidden document with its own records of every kind, two scans and former slugs;
+    returns its records."""
+    word, slug = f"zqx{state}", f"hidden-{state}"
     status = {"draft": Status.DRAFT, "review": Status.REVIEW, "withdrawn": Status.WITHDRAWN}
     extra = {"status": status.get(state, Status.PUBLISHED)}
     if state == "embargoed":
         extra["publish_on"] = timezone.now() + datetime.timedelta(days=30)
-    slug = f"hidden-{state}"
     doc = DocumentFactory(
         title=f"{word}title report",
         summary=f"{word}summary of events.",
@@ -115,22 +135,7 @@ def _hidden_document(state: str, world: World, shared: dict) -> dict:
     )
     doc.original_languages.add(LanguageFactory(code=f"x-{state}", name=f"{word}language"))
     doc.funders.add(FunderFactory(name=f"{word}funder", slug=f"{slug}-funder"))
-    records = {
-        Person: PersonFactory(
-            name=f"{word}person agent",
-            slug=f"{slug}-person",
-            variants=f"{word}variant",
-            description=f"{word}description",
-        ),
-        Organization: OrganizationFactory(
-            name=f"{word}organization bureau",
-            slug=f"{slug}-organization",
-            abbreviation=f"{word}orgabbr",
-        ),
-        Place: PlaceFactory(name=f"{word}place oasis", slug=f"{slug}-place"),
-        Subject: SubjectFactory(name=f"{word}subject affairs", slug=f"{slug}-subject"),
-        Collection: CollectionFactory(title=f"{word}collection papers", slug=f"{slug}-collection"),
-    }
+    records = _hidden_records(word, slug)
     DocumentPersonFactory(document=doc, person=records[Person])
     DocumentPersonFactory(document=doc, person=shared[Person])
     DocumentOrganizationFactory(document=doc, organization=records[Organization], role="author")
@@ -140,31 +145,35 @@ def _hidden_document(state: str, world: World, shared: dict) -> dict:
     doc.collections.add(records[Collection])
     add_scan(doc, _pdf(f"{word}scan"))
     add_scan(doc, _png(), caption=f"{word}caption")
+    _remember(world, state, doc, records)
+    return records
 
+
+def _remember(world: World, state: str, doc, records: dict) -> None:
+    """Note a hidden document's addresses, tokens and facet values for the walk."""
     world.documents.append(doc)
     world.hidden.add(("document", doc.pk))
-    world.title_tokens.append(f"{word}title")
+    world.title_tokens.append(f"zqx{state}title")
     for model, record in records.items():
         world.add_slug(model, record.slug, hidden=True)
-        world.entity_tokens.append(f"{word}{model._meta.model_name}")
+        world.entity_tokens.append(f"zqx{state}{model._meta.model_name}")
         if model in (Person, Organization, Place):
             former = f"old-{record.slug}"
             content_type = ContentType.objects.get_for_model(model)
             FormerSlug.objects.create(content_type=content_type, object_id=record.pk, slug=former)
             world.add_slug(model, former, hidden=True)
-    hidden_values = {
+    values = {
         "place": records[Place].slug,
         "person": records[Person].slug,
         "organization": records[Organization].slug,
         "subject": records[Subject].slug,
         "collection": records[Collection].slug,
         "language": f"x-{state}",
-        "type": f"{slug}-type",
-        "archive": f"{slug}-archive",
+        "type": f"hidden-{state}-type",
+        "archive": f"hidden-{state}-archive",
     }
-    for param, value in hidden_values.items():
+    for param, value in values.items():
         world.hidden_slugs.setdefault(param, []).append(value)
-    return records
 
 
 @pytest.fixture
