@@ -1,13 +1,81 @@
-"""Shared fixtures. Tests run against real PostgreSQL (DATABASE_URL, or the embedded server)."""
+"""Shared fixtures. Tests run against real PostgreSQL (DATABASE_URL, or the embedded server).
+
+Roles: `anonymous`, `archivist`, `editor`, `administrator` (staff in the real groups the roles
+migration creates) and `archivist_client`, `editor_client`, `administrator_client` (the
+`client` fixture, logged in). More users of a role: `tests.roles.staff("Editor", ...)`.
+"""
 
 import pytest
-from django.core.management import call_command
+
+# Models are imported inside the fixtures: this file is read before Django is set up.
+
+# --- the demo collection --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The rows `loaddata demo` writes, taken once per session (see tests/demo_data.py)."""
+    from tests.demo_data import take_snapshot
+
+    with django_db_blocker.unblock():
+        return take_snapshot()
 
 
 @pytest.fixture
-def demo(db):
-    """The demo collection, loaded from fixtures/ exactly as `loaddata demo` does."""
-    call_command("loaddata", "demo", verbosity=0)
+def demo(db, demo_snapshot):
+    """The demo collection, exactly as `loaddata demo` leaves it, in this test's transaction."""
+    from tests.demo_data import restore
+
+    restore(demo_snapshot)
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+def _staff(role: str, **kwargs):
+    from tests.roles import staff
+
+    return staff(role, **kwargs)
+
+
+@pytest.fixture
+def archivist(db):
+    return _staff("Archivist", username="archie", first_name="Archie")
+
+
+@pytest.fixture
+def editor(db):
+    return _staff("Editor", username="edith", first_name="Edith")
+
+
+@pytest.fixture
+def administrator(db):
+    return _staff("Administrator", username="ada", first_name="Ada")
+
+
+@pytest.fixture
+def archivist_client(client, archivist):
+    client.force_login(archivist)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def administrator_client(client, administrator):
+    client.force_login(administrator)
+    return client
 
 
 @pytest.fixture

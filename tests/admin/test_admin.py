@@ -23,7 +23,6 @@ from tests.factories import (
     PersonFactory,
     PlaceFactory,
     SubjectFactory,
-    UserFactory,
 )
 
 MODELS = [
@@ -38,18 +37,6 @@ MODELS = [
     "people/organization",
     "people/place",
 ]
-
-
-@pytest.fixture
-def archivist(db):
-    """A staff member in the Archivist group the roles migration creates."""
-    return UserFactory(username="archivist", is_staff=True, groups=["Archivist"])
-
-
-@pytest.fixture
-def archivist_client(client, archivist):
-    client.force_login(archivist)
-    return client
 
 
 def changelist(model):

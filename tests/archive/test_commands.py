@@ -35,8 +35,7 @@ def _create(*args, **kwargs) -> str:
 # Groups and their permissions.
 
 
-def test_archivist_curates_but_cannot_publish_merge_or_delete_records():
-    archivist = UserFactory(groups=["Archivist"], is_staff=True)
+def test_archivist_curates_but_cannot_publish_merge_or_delete_records(archivist):
     for perm in [
         "documents.add_document",
         "documents.change_document",
@@ -70,8 +69,7 @@ def test_archivist_curates_but_cannot_publish_merge_or_delete_records():
         assert not archivist.has_perm(perm), perm
 
 
-def test_editor_has_everything_an_archivist_has_plus_publish_merge_delete():
-    editor = UserFactory(groups=["Editor"], is_staff=True)
+def test_editor_has_everything_an_archivist_has_plus_publish_merge_delete(editor):
     assert _perms("Archivist") < _perms("Editor")
     assert _perms("Editor") - _perms("Archivist") == {
         "documents.publish_document",
@@ -90,7 +88,7 @@ def test_editor_has_everything_an_archivist_has_plus_publish_merge_delete():
     assert not editor.has_perm("auth.change_user")
 
 
-def test_administrator_holds_every_permission_of_the_archive_and_auth_apps():
+def test_administrator_holds_every_permission_of_the_archive_and_auth_apps(administrator):
     expected = {
         f"{app}.{codename}"
         for app, codename in Permission.objects.filter(
@@ -98,10 +96,9 @@ def test_administrator_holds_every_permission_of_the_archive_and_auth_apps():
         ).values_list("content_type__app_label", "codename")
     }
     assert _perms("Administrator") == expected
-    admin = UserFactory(groups=["Administrator"], is_staff=True)
-    assert admin.has_perm("auth.add_user")
-    assert admin.has_perm("documents.publish_document")
-    assert not admin.is_superuser
+    assert administrator.has_perm("auth.add_user")
+    assert administrator.has_perm("documents.publish_document")
+    assert not administrator.is_superuser
 
 
 def test_roles_migration_is_idempotent_and_reversible():

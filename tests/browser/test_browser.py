@@ -14,7 +14,6 @@ from pathlib import Path
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from documents.models import Document  # noqa: E402
@@ -27,6 +26,7 @@ from tests.browser_helpers import (  # noqa: E402
     launch,
     screenshot_path,
 )
+from tests.demo_data import restore  # noqa: E402
 
 RESULTS_COUNT = re.compile(r"^\s*\d+ - \d+ of \d+")
 NKVD_ORG = re.compile(r"^People's Commissariat for Internal Affairs \(NKVD\) \d")
@@ -46,9 +46,10 @@ def chromium():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The demo collection behind the live server; returns its base URL."""
-    call_command("loaddata", "demo", verbosity=0)
+def site(live_server, transactional_db, demo_snapshot):
+    """The demo collection behind the live server (the session's copy of it, see
+    tests/demo_data.py); returns its base URL."""
+    restore(demo_snapshot)
     return live_server.url
 
 

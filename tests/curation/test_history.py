@@ -1,6 +1,5 @@
 """Change history: field-level diffs, revert with links, recovery of deleted records."""
 
-import pytest
 import reversion
 from django.urls import reverse
 from reversion.models import Version
@@ -10,21 +9,16 @@ from documents.models import Document, DocumentPerson, Role, TaggedDocument
 from documents.selectors import published_documents
 from documents.services import workflow
 from people.models import Person
-from tests.curation.test_locking import change_url, form_data, staff
+from tests.admin_forms import change_url, form_data
 from tests.factories import (
     DocumentFactory,
     DocumentPersonFactory,
     PersonFactory,
     SubjectFactory,
 )
+from tests.roles import staff
 
 Status = Document.Status
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(staff("Editor", username="edith", first_name="Edith"))
-    return client
 
 
 def _admin_url(name, *args):

@@ -556,16 +556,7 @@ def test_import_command_fails_on_rejected_rows_and_export_command_filters(db, tm
 # --- admin -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def archivist(db, client):
-    user = UserFactory(username="archivist", is_staff=True)
-    for codename in ("add_document", "change_document", "view_document"):
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    client.force_login(user)
-    return user
-
-
-def test_admin_import_page_upload_dry_run_then_confirm(archivist, client):
+def test_admin_import_page_upload_dry_run_then_confirm(archivist_client, client):
     RepositoryFactory()
     changelist = client.get(reverse("admin:documents_document_changelist"))
     import_url = reverse("admin:documents_document_import")
@@ -595,7 +586,7 @@ def test_admin_import_page_upload_dry_run_then_confirm(archivist, client):
     assert Document.objects.count() == 1
 
 
-def test_admin_import_shows_rejections_without_confirm_button(archivist, client):
+def test_admin_import_shows_rejections_without_confirm_button(archivist_client, client):
     upload = io.BytesIO(_csv(",No such archive,1945,Atlantis,,").encode())
     upload.name = "bad.csv"
     page = client.post(reverse("admin:documents_document_import"), {"file": upload})
@@ -624,7 +615,7 @@ def test_admin_import_needs_the_change_permission_too(db, client):
     assert changelist.status_code == 200 and import_url not in changelist.content.decode()
 
 
-def test_admin_export_action_and_filtered_changelist_export(archivist, client):
+def test_admin_export_action_and_filtered_changelist_export(archivist_client, client):
     DocumentFactory(title="Published report")
     draft = DocumentFactory(title="Draft memo", status=Document.Status.DRAFT)
     changelist = reverse("admin:documents_document_changelist")
@@ -647,7 +638,7 @@ def test_admin_export_action_and_filtered_changelist_export(archivist, client):
     )
 
 
-def test_admin_offers_no_confirm_when_nothing_would_change(archivist, client):
+def test_admin_offers_no_confirm_when_nothing_would_change(archivist_client, client):
     doc = DocumentFactory(title="Already here")
     stream = io.StringIO()
     exporting.write_csv(Document.objects.filter(pk=doc.pk), stream)

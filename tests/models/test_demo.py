@@ -28,6 +28,7 @@ from documents.models import (
 )
 from documents.selectors import published_documents
 from people.models import Organization, Person, Place
+from tests.demo_data import restore
 from tests.factories import DocumentFactory
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "demo.json"
@@ -247,6 +248,16 @@ def test_loading_twice_changes_nothing(demo):
     assert len(before["Document"]) == 19
     call_command("loaddata", "demo", verbosity=0)
     assert _dump() == before
+
+
+def test_the_session_copy_of_the_demo_moves_the_record_numbers_on_too(db, demo_snapshot):
+    """The `demo` fixture restores what `loaddata` wrote (tests/demo_data.py), and moves the
+    sequences on as `loaddata` does: in a fresh database, the next document is number 20."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval('{RECORD_NUMBER_SEQUENCE}', 1, false)")
+    restore(demo_snapshot)
+    assert Document.objects.count() == 19
+    assert DocumentFactory().record_number == 20
 
 
 def test_new_documents_continue_after_the_fixture_numbers(db):

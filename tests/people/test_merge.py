@@ -2,7 +2,6 @@
 service, and undoing a merge."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,19 +18,8 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     SubjectFactory,
-    UserFactory,
 )
-
-
-def _staff(*codenames):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    return _staff("view_person", "change_person", "merge_person")
+from tests.roles import staff_with_permissions
 
 
 @pytest.fixture
@@ -128,7 +116,7 @@ def test_one_record_is_not_a_merge(client, editor, duplicates):
 
 def test_without_merge_permission_the_action_is_neither_offered_nor_done(client, duplicates):
     survivor, loser, _ = duplicates
-    archivist = _staff("view_person", "change_person", "delete_person")
+    archivist = staff_with_permissions("view_person", "change_person", "delete_person")
     client.force_login(archivist)
     url = reverse("admin:people_person_changelist")
 
@@ -327,7 +315,7 @@ def test_every_entity_changelist_offers_the_merge(client, superuser, changelist)
 
 
 def test_subject_merge_through_the_admin(client, db):
-    editor = _staff("view_subject", "change_subject", "merge_subject")
+    editor = staff_with_permissions("view_subject", "change_subject", "merge_subject")
     keep, drop = SubjectFactory(name="Arms supplies"), SubjectFactory(name="Arms deliveries")
     document = DocumentFactory()
     document.subjects.add(drop)

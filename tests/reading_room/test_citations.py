@@ -17,7 +17,6 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     SubjectFactory,
-    UserFactory,
 )
 
 TITLE = "Politburo Decision of 19 March 1935 concerning Xinjiang"
@@ -210,10 +209,10 @@ def test_citations_of_unknown_documents_are_404(client, db):
     assert client.get("/documents/x/cite.ris").status_code == 404
 
 
-def test_staff_may_download_a_draft_citation(client, db):
+def test_staff_may_download_a_draft_citation(client, archivist):
     doc = DocumentFactory(status=Document.Status.DRAFT)
     assert client.get(f"/documents/{doc.record_number}/cite.bib").status_code == 404
-    client.force_login(UserFactory(is_staff=True, groups=["Archivist"]))
+    client.force_login(archivist)
     response = client.get(f"/documents/{doc.record_number}/cite.bib")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

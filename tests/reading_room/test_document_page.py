@@ -248,8 +248,8 @@ def test_logged_in_non_staff_users_do_not_see_drafts(client, db):
     assert client.get(doc.get_absolute_url()).status_code == 404
 
 
-def test_staff_preview_says_why_the_public_cannot_see_it(client, db):
-    client.force_login(UserFactory(is_staff=True, groups=["Archivist"]))
+def test_staff_preview_says_why_the_public_cannot_see_it(archivist_client):
+    client = archivist_client
     docs = _hidden_documents()
     expected = {
         "draft": "Draft — not visible to the public",
@@ -269,8 +269,8 @@ def test_staff_preview_says_why_the_public_cannot_see_it(client, db):
     assert docs["embargoed"].publish_on.strftime("%B") in embargo_banner
 
 
-def test_published_page_has_no_preview_banner_even_for_staff(client, rich_doc):
-    client.force_login(UserFactory(is_staff=True, groups=["Archivist"]))
+def test_published_page_has_no_preview_banner_even_for_staff(archivist_client, rich_doc):
+    client = archivist_client
     html = page(client, rich_doc)
     assert "preview-banner" not in html
     assert "noindex" not in html
@@ -320,8 +320,8 @@ def test_related_documents_rank_by_overlap_and_stay_published(client, db):
     assert "In common: 5 names or subjects" in related
 
 
-def test_staff_previewing_a_draft_still_get_only_published_related(client, db):
-    client.force_login(UserFactory(is_staff=True, groups=["Archivist"]))
+def test_staff_previewing_a_draft_still_get_only_published_related(archivist_client):
+    client = archivist_client
     person = PersonFactory()
     doc = DocumentFactory(status=Document.Status.DRAFT)
     DocumentPersonFactory(document=doc, person=person)
@@ -338,9 +338,11 @@ def test_staff_previewing_a_draft_still_get_only_published_related(client, db):
 
 
 @pytest.mark.parametrize("staff", [False, True])
-def test_query_count_does_not_grow_with_links(client, db, staff, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_links(
+    client, archivist, staff, django_assert_max_num_queries
+):
     if staff:
-        client.force_login(UserFactory(is_staff=True, groups=["Archivist"]))
+        client.force_login(archivist)
     doc = DocumentFactory(full_text="<p>Text</p>")
     doc.original_languages.add(LanguageFactory(), Language.objects.create(code="uz", name="Uzbek"))
     for role in Role.values:
@@ -460,16 +462,16 @@ def test_demo_pages_all_render_within_the_query_budget(client, demo, django_asse
 
 
 @pytest.mark.browser
-def test_document_and_home_pages_pass_axe(live_server, transactional_db):
+def test_document_and_home_pages_pass_axe(live_server, transactional_db, demo_snapshot):
     from axe_playwright_python.sync_playwright import Axe
-    from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM
+    from tests.demo_data import restore
 
     # All database work first: while Playwright's event loop runs, the ORM would open a
     # separate connection for that context and leave it behind.
-    call_command("loaddata", "demo", verbosity=0)
+    restore(demo_snapshot)
     doc = published_documents().get(title=TITLE)
     doc.full_text = "<p>Point 137. Transfer ten NKVD officers to Xinjiang.</p>"
     doc.original_text = "<p>Пункт 137.</p>"

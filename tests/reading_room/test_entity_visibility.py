@@ -56,11 +56,6 @@ def hidden():
     }
 
 
-@pytest.fixture
-def previewer():
-    return UserFactory(username="previewer", is_staff=True, groups=["Archivist"])
-
-
 def test_readers_get_404_for_entities_without_published_documents(client, hidden):
     for url in hidden:
         response = client.get(url)
@@ -69,8 +64,8 @@ def test_readers_get_404_for_entities_without_published_documents(client, hidden
         assert "Hidden Agent" not in response.content.decode()
 
 
-def test_staff_who_may_preview_see_them(client, hidden, previewer):
-    client.force_login(previewer)
+def test_staff_who_may_preview_see_them(client, hidden, archivist):
+    client.force_login(archivist)
     response = client.get("/people/hidden-agent/")
     assert response.status_code == 200
     assert SECRET in response.content.decode()
@@ -91,16 +86,16 @@ def test_public_entity_still_shows(client):
     assert "Sheng Shicai" in response.content.decode()
 
 
-def test_api_hides_them_from_everyone(client, hidden, previewer):
+def test_api_hides_them_from_everyone(client, hidden, archivist):
     for url in ("/api/people/hidden-agent/", "/api/organizations/secret-bureau/"):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "Hidden" not in response.content.decode()
-    client.force_login(previewer)  # the API never previews (its answers are cacheable)
+    client.force_login(archivist)  # the API never previews (its answers are cacheable)
     assert client.get("/api/places/unnamed-valley/").status_code == 404
 
 
-def test_children_and_parents_lists_show_only_public_ones(client, previewer):
+def test_children_and_parents_lists_show_only_public_ones(client, archivist):
     xinjiang = PlaceFactory(name="Xinjiang", slug="xinjiang")
     DocumentPlaceFactory(place=xinjiang)
     kashgar = PlaceFactory(name="Kashgar", slug="kashgar", parent=xinjiang)
@@ -115,7 +110,7 @@ def test_children_and_parents_lists_show_only_public_ones(client, previewer):
     api = client.get("/api/places/xinjiang/").json()
     assert [c["slug"] for c in api["children"]] == ["kashgar"]
 
-    client.force_login(previewer)
+    client.force_login(archivist)
     page = client.get("/places/xinjiang/").content.decode()
     assert "Secret Town" in page and "Draft Town" in page
 

@@ -12,21 +12,11 @@ from reversion.models import Version
 from documents.models import Document
 from documents.selectors import is_public, published_documents
 from documents.services import workflow
-from tests.curation.test_locking import change_url, form_data, staff
+from tests.admin_forms import change_url, form_data
 from tests.factories import DocumentFactory, RepositoryFactory
 
 Status = Document.Status
 CHANGELIST = "admin:documents_document_changelist"
-
-
-@pytest.fixture
-def archivist(db):
-    return staff("Archivist", username="archie")
-
-
-@pytest.fixture
-def editor(db):
-    return staff("Editor", username="edith")
 
 
 def draft(**kwargs):
