@@ -31,6 +31,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("documents/feed/", DocumentFeed(), name="document_feed"),
+    path("oai/", include("documents.oai.urls")),
     path("api/", include("documents.api.urls")),
     path("", include("documents.reading_room.urls")),
 ]
