@@ -196,12 +196,12 @@ def test_other_methods_are_refused(client, db):
 
 def test_a_page_costs_the_same_queries_whatever_its_size(db, client, settings):
     settings.OAI_PAGE_SIZE = 50
-    for i in range(2):
+    for _ in range(2):
         DocumentOrganizationFactory(document=DocumentFactory(), organization=OrganizationFactory())
     params = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
     with CaptureQueriesContext(connection) as small:
         client.get("/oai/", params)
-    for i in range(8):
+    for _ in range(8):
         DocumentOrganizationFactory(document=DocumentFactory(), organization=OrganizationFactory())
     with CaptureQueriesContext(connection) as large:
         client.get("/oai/", params)
@@ -214,9 +214,8 @@ def test_a_page_costs_the_same_queries_whatever_its_size(db, client, settings):
 @pytest.fixture
 def dated(db):
     docs = DocumentFactory.create_batch(3)
-    for doc, moment in zip(
-        docs, ["2021-03-01T09:00:00", "2021-03-02T12:00:00.500000", "2021-03-03T18:30:00"]
-    ):
+    moments = ["2021-03-01T09:00:00", "2021-03-02T12:00:00.500000", "2021-03-03T18:30:00"]
+    for doc, moment in zip(docs, moments, strict=True):
         stamp(doc, at(moment))
     return docs
 
