@@ -40,12 +40,24 @@ def _elements(doc: Document, permalink: str) -> list[tuple[str, str]]:
     return fields
 
 
-def oai_dc(doc: Document, request) -> etree._Element:
-    """The `<oai_dc:dc>` element for `doc`; empty values are left out."""
+def _container() -> etree._Element:
     root = etree.Element(
         f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
     )
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
+    return root
+
+
+def description_dc(text: str) -> etree._Element:
+    """A set's description, as the protocol asks: a `<oai_dc:dc>` holding a `dc:description`."""
+    root = _container()
+    etree.SubElement(root, f"{{{DC_NS}}}description").text = clean(text)
+    return root
+
+
+def oai_dc(doc: Document, request) -> etree._Element:
+    """The `<oai_dc:dc>` element for `doc`; empty values are left out."""
+    root = _container()
     permalink = request.build_absolute_uri(canonical_path(doc))
     seen = set()
     for name, value in _elements(doc, permalink):

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
 from documents.oai import records, tokens
-from documents.oai.dublin_core import oai_dc
+from documents.oai.dublin_core import description_dc, oai_dc
 from documents.oai.protocol import (
     GRANULARITY,
     METADATA_FORMATS,
@@ -28,7 +28,7 @@ from documents.oai.protocol import (
     parse_range,
     parse_request,
 )
-from documents.oai.xml import add, add_errors, add_header, add_token, envelope, serialize
+from documents.oai.xml import add, add_errors, add_header, add_token, clean, envelope, serialize
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 # A repositoryIdentifier the oai-identifier scheme accepts (a domain name).
@@ -141,10 +141,12 @@ def list_sets(context: Context, root, args) -> None:
     if not sets:
         raise OAIError("noSetHierarchy", "This repository has no sets yet.")
     element = add(root, "ListSets")
-    for spec, name, _description in sets:
+    for spec, name, description in sets:
         entry = add(element, "set")
         add(entry, "setSpec", spec)
         add(entry, "setName", name)
+        if clean(description):
+            add(entry, "setDescription").append(description_dc(description))
 
 
 def get_record(context: Context, root, args) -> None:

@@ -83,13 +83,20 @@ def test_list_metadata_formats_for_an_item(oai, db):
 
 
 def test_sets_are_the_public_collections(oai, db):
-    shown, hidden = CollectionFactory(slug="telegrams"), CollectionFactory(slug="secret-box")
+    shown = CollectionFactory(slug="telegrams", description="Telegrams between Moscow and Urumqi.")
+    hidden = CollectionFactory(slug="secret-box")
     DocumentFactory().collections.add(shown)
     DocumentFactory(status=Status.DRAFT).collections.add(hidden)
 
-    specs = [e.text for e in oai(verb="ListSets").iterfind(".//oai:setSpec", NS)]
+    root = oai(verb="ListSets")
 
+    specs = [e.text for e in root.iterfind(".//oai:setSpec", NS)]
     assert specs == ["collection", "collection:telegrams"]
+    descriptions = [e.text for e in root.iterfind(".//oai:setDescription//dc:description", NS)]
+    assert descriptions == [
+        "Every document that belongs to a collection.",
+        "Telegrams between Moscow and Urumqi.",
+    ]
 
 
 def test_no_sets_without_public_collections(oai, db):
