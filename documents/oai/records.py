@@ -148,22 +148,30 @@ def _with_metadata(docs):
     )
 
 
+def _sets(slugs) -> tuple[str, ...]:
+    """A record in a collection is in that collection's set and in the parent set."""
+    specs = tuple(set_spec(slug) for slug in slugs)
+    return (PARENT_SET, *specs) if specs else ()
+
+
 def _document_header(doc: Document, *, with_document: bool) -> Header:
-    sets = tuple(set_spec(c.slug) for c in doc.collections.all())
-    return Header(
-        doc.record_number,
-        doc.changed,
-        ((PARENT_SET, *sets) if sets else ()),
-        False,
-        doc if with_document else None,
-    )
+    sets = _sets(c.slug for c in doc.collections.all())
+    return Header(doc.record_number, doc.changed, sets, False, doc if with_document else None)
 
 
-def _tombstone_header(stone: DocumentTombstone) -> Header:
-    sets = tuple(set_spec(slug) for slug in stone.collections)
-    return Header(
-        stone.record_number, stone.removed_at, ((PARENT_SET, *sets) if sets else ()), True
-    )
+def _tombstone_header(stone: DocumentTombstone, public_slugs: set[str]) -> Header:
+    """A deleted record keeps the sets it was in that are still public: a collection that only
+    unpublished documents name is itself unpublished, and its name must not reach readers."""
+    slugs = [slug for slug in stone.collections if slug in public_slugs]
+    return Header(stone.record_number, stone.removed_at, _sets(slugs), True)
+
+
+def _public_collection_slugs(stones) -> set[str]:
+    wanted = {slug for stone in stones for slug in stone.collections}
+    if not wanted:
+        return set()
+    public = public_entities(Collection).filter(slug__in=wanted)
+    return set(public.values_list("slug", flat=True))
 
 
 # --- what the verbs ask for ----------------------------------------------------------------
@@ -184,7 +192,9 @@ def page(selection: Selection, after, size: int, *, with_documents: bool) -> lis
     stones = _after(_deleted(selection), "removed_at", after)
     stones = stones.order_by("removed_at", "record_number")
     headers = [_document_header(d, with_document=with_documents) for d in docs[:size]]
-    headers += [_tombstone_header(s) for s in stones[:size]]
+    stones = list(stones[:size])
+    public_slugs = _public_collection_slugs(stones)
+    headers += [_tombstone_header(stone, public_slugs) for stone in stones]
     headers.sort(key=lambda h: h.key)
     return headers[:size]
 
@@ -197,7 +207,7 @@ def get(record_number: int, *, with_document: bool) -> Header | None:
     if doc is not None:
         return _document_header(doc, with_document=with_document)
     stone = _deleted(Selection()).filter(record_number=record_number).first()
-    return _tombstone_header(stone) if stone else None
+    return _tombstone_header(stone, _public_collection_slugs([stone])) if stone else None
 
 
 def earliest_datestamp() -> datetime | None:

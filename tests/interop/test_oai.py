@@ -127,8 +127,10 @@ def test_lists_hold_public_documents_and_deleted_records_only(oai, editor):
 
 
 def test_a_deleted_record_has_a_header_and_no_metadata(oai, editor):
-    doc = DocumentFactory()
-    doc.collections.add(CollectionFactory(slug="telegrams"))
+    telegrams = CollectionFactory(slug="telegrams")
+    doc, still_public = DocumentFactory.create_batch(2)
+    doc.collections.add(telegrams)
+    still_public.collections.add(telegrams)
     workflow.withdraw(doc, editor)
 
     record = oai(verb="GetRecord", identifier=oai_id(doc), metadataPrefix="oai_dc").find(
@@ -139,6 +141,23 @@ def test_a_deleted_record_has_a_header_and_no_metadata(oai, editor):
     assert record.find("oai:metadata", NS) is None
     specs = [e.text for e in record.iterfind(".//oai:setSpec", NS)]
     assert specs == ["collection", "collection:telegrams"]
+
+
+def test_a_deleted_record_does_not_name_a_collection_that_is_no_longer_public(oai, editor):
+    only_it, shared = CollectionFactory(slug="lost-box"), CollectionFactory(slug="telegrams")
+    doc, other = DocumentFactory(), DocumentFactory()
+    doc.collections.add(only_it, shared)
+    other.collections.add(shared)
+    workflow.withdraw(doc, editor)
+
+    response = oai(verb="ListIdentifiers", metadataPrefix="oai_dc")
+
+    assert b"lost-box" not in etree.tostring(response)
+    header = response.find(".//oai:header[@status='deleted']", NS)
+    assert [e.text for e in header.iterfind("oai:setSpec", NS)] == [
+        "collection",
+        "collection:telegrams",
+    ]
 
 
 def test_a_republished_document_is_a_record_again(oai, editor):
