@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                     models.DateTimeField(help_text="When it stopped being public (latest time)."),
                 ),
             ],
-            options={"ordering": ["removed_at", "record_number"]},
+            options={"ordering": ["removed_at", "record_number"], "default_permissions": ()},
         ),
         migrations.AddIndex(
             model_name="documenttombstone",

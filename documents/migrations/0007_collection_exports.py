@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
                 ),
                 ("generated_at", models.DateTimeField()),
             ],
-            options={"ordering": ["format"]},
+            options={"ordering": ["format"], "default_permissions": ()},
         ),
     ]

@@ -19,6 +19,7 @@ class CollectionExport(models.Model):
 
     class Meta:
         ordering = ["format"]
+        default_permissions = ()  # bookkeeping written by the code, never edited by hand
 
     def __str__(self) -> str:
         return f"{self.format} export of {self.documents} documents"

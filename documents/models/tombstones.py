@@ -34,6 +34,7 @@ class DocumentTombstone(models.Model):
 
     class Meta:
         ordering = ["removed_at", "record_number"]
+        default_permissions = ()  # bookkeeping written by the code, never edited by hand
         indexes = [
             models.Index(fields=["removed_at", "record_number"], name="tombstone_removed_idx")
         ]
