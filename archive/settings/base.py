@@ -111,7 +111,7 @@ OAI_TOKEN_LIFETIME = int(env_str("OAI_TOKEN_LIFETIME", str(24 * 3600)))
 # Bulk files are rebuilt when the collection changes, and at least this often (seconds);
 # requests rebuild them only for collections up to this many documents (else: export_collection).
 BULK_EXPORT_MAX_AGE = int(env_str("BULK_EXPORT_MAX_AGE", str(24 * 3600)))
-BULK_EXPORT_INLINE_LIMIT = int(env_str("BULK_EXPORT_INLINE_LIMIT", "10000"))
+BULK_EXPORT_INLINE_LIMIT = int(env_str("BULK_EXPORT_INLINE_LIMIT", "2000"))
 
 
 # Leaflet's JS and CSS come from the django-leaflet package's static files (the app itself is

@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 
 from documents.interchange.bulk import FORMATS, current_export, current_exports
 from documents.models import CollectionExport
@@ -50,10 +51,19 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 def read_only(view):
-    """GET and HEAD only, answered like the rest of the API (JSON errors, CORS)."""
+    """GET and HEAD (and CORS preflight) only, answered like the rest of the API (JSON errors,
+    CORS)."""
 
+    @csrf_exempt  # nothing here writes: a POST gets the 405 below, not a CSRF page
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":  # a browser's CORS preflight
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Max-Age"] = "86400"
+            return response
         if request.method not in ("GET", "HEAD"):
             response = _error(405, "Downloads are read-only: use GET.")
             response["Allow"] = "GET, HEAD"

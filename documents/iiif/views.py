@@ -9,6 +9,7 @@ import json
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 
 from documents.iiif.manifest import MEDIA_TYPE, build
 from documents.selectors import document_queryset, may_preview, published_documents
@@ -27,7 +28,25 @@ def _not_found(message: str) -> HttpResponse:
     return response
 
 
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Accept"
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@csrf_exempt  # nothing here writes: a POST gets this view's 405, not a CSRF page
 def manifest(request, record_number: int):
+    if request.method == "OPTIONS":
+        return _preflight()
+    if request.method not in ("GET", "HEAD"):
+        response = _response(
+            {"error": "Manifests are read-only: use GET."}, 405, "application/json"
+        )
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
     preview = may_preview(request.user)
     doc = document_queryset(user=request.user).filter(record_number=record_number).first()
     if doc is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -33,6 +34,8 @@ from documents.oai.xml import add, add_errors, add_header, add_token, clean, env
 CONTENT_TYPE = "text/xml; charset=utf-8"
 # A repositoryIdentifier the oai-identifier scheme accepts (a domain name).
 _DOMAIN = re.compile(r"^[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+$")
+# Characters a host name may have that an OAI identifier's namespace may not (IPv6 colons).
+_NOT_NAMESPACE = re.compile(r"[^A-Za-z0-9.\-]+")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,10 @@ def namespace(request) -> str:
     setting (set it in production so identifiers never depend on the host name used), else the
     requested host without its port."""
     configured = (settings.OAI_REPOSITORY_IDENTIFIER or "").strip()
-    return configured or request.get_host().rsplit(":", 1)[0].strip("[]") or "localhost"
+    if configured:
+        return configured
+    host, _port = split_domain_port(request.get_host())
+    return _NOT_NAMESPACE.sub("-", host.strip("[]")).strip("-") or "localhost"
 
 
 @csrf_exempt

@@ -157,3 +157,6 @@ def test_errors_are_json(client, db):
     refused = client.post("/api/downloads/documents.csv")
     assert refused.status_code == 405
     assert refused.json()["error"]
+    preflight = client.options("/api/downloads/documents.csv")
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"

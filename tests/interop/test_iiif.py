@@ -150,3 +150,12 @@ def test_the_document_page_and_its_json_ld_link_the_manifest(client, scanned):
     json_ld = json.loads(script.group(1))
     assert json_ld["subjectOf"]["url"] == f"http://testserver{url}"
     assert json_ld["subjectOf"]["encodingFormat"] == PROFILE
+
+
+def test_cross_origin_viewers_may_preflight_and_nothing_writes(client, scanned):
+    preflight = client.options(manifest_url(scanned), HTTP_ORIGIN="https://viewer.example")
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "Accept" in preflight["Access-Control-Allow-Headers"]
+    refused = client.post(manifest_url(scanned))
+    assert refused.status_code == 405

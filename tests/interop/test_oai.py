@@ -62,6 +62,22 @@ def test_identify_describes_the_repository(oai, db, settings):
     assert root.find("oai:request", NS).get("verb") == "Identify"
 
 
+def test_identifiers_made_from_an_ipv6_host_resolve(client, db, settings):
+    settings.ALLOWED_HOSTS = ["[::1]"]
+    doc = DocumentFactory()
+    listed = client.get(
+        "/oai/", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}, HTTP_HOST="[::1]:8000"
+    )
+    identifier = identifiers(etree.fromstring(listed.content))[0]
+    assert identifier == f"oai:1:{doc.record_number}"
+    record = client.get(
+        "/oai/",
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": identifier},
+        HTTP_HOST="[::1]:8000",
+    )
+    assert not error_codes(etree.fromstring(record.content))
+
+
 def test_list_metadata_formats_offers_oai_dc(oai, db):
     root = oai(verb="ListMetadataFormats")
     prefixes = [e.text for e in root.iterfind(".//oai:metadataPrefix", NS)]
