@@ -31,7 +31,10 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("documents/feed/", DocumentFeed(), name="document_feed"),
+    path("oai/", include("documents.oai.urls")),
+    path("api/downloads/", include("documents.api.bulk_urls")),
     path("api/", include("documents.api.urls")),
+    path("", include("documents.iiif.urls")),
     path("", include("documents.reading_room.urls")),
 ]
 

@@ -13,6 +13,10 @@ class DocumentsConfig(AppConfig):
             signals,  # noqa: F401  (connects search-vector upkeep)
         )
         from documents.models import Subject
+        from documents.services import (
+            scan_dimensions,  # noqa: F401  (image sizes stored on upload, for IIIF)
+            tombstones,  # noqa: F401  (documents that stop being public, for OAI-PMH)
+        )
         from people.signals import track_slug_changes
 
         track_slug_changes(Subject)  # renamed subjects keep their old address (301)

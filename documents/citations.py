@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from archive.partialdates import Precision
 from documents.models import Document, PlaceRole, Role
+from documents.services.scan_dimensions import is_image
 
 # Characters BibTeX treats specially, and their escaped forms (one pass, so the backslash
 # added for one character is never escaped again).
@@ -40,6 +41,8 @@ _BIBTEX_MONTHS += ["jul", "aug", "sep", "oct", "nov", "dec"]
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 _WHITESPACE = re.compile(r"\s+")
+
+IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
 
 def _clean(text: str) -> str:
@@ -109,6 +112,13 @@ class DocumentCitation:
     @cached_property
     def subjects(self) -> list:
         return [link.tag for link in self.doc.subject_links.all()]
+
+    @cached_property
+    def iiif_manifest_path(self) -> str:
+        """The IIIF manifest of the document's page images ("" when it has none)."""
+        if not any(is_image(scan) for scan in self.doc.scans.all()):
+            return ""
+        return reverse("iiif_manifest", args=[self.doc.record_number])
 
     @property
     def repository_name(self) -> str:
@@ -348,6 +358,16 @@ class DocumentCitation:
                 }
                 for c in doc.collections.all()
             ],
+            "subjectOf": (
+                {
+                    "@type": "CreativeWork",
+                    "name": "IIIF Presentation 3.0 manifest of the scans",
+                    "url": self._absolute(self.iiif_manifest_path),
+                    "encodingFormat": IIIF_MANIFEST_TYPE,
+                }
+                if self.iiif_manifest_path
+                else None
+            ),
         }
         links = list(self.doc.place_links.all())
         optional["spatialCoverage"] = _unique([self._json_ld_place(link.place) for link in links])

@@ -101,6 +101,19 @@ ARCHIVE_DEFAULT_RIGHTS = env_str(
 )
 
 
+# Interoperability: OAI-PMH (/oai/) and bulk downloads (/api/downloads/). Set the repository
+# identifier in production (e.g. "archive.example.org"): OAI identifiers are made from it and
+# must never change.
+OAI_REPOSITORY_IDENTIFIER = env_str("OAI_REPOSITORY_IDENTIFIER", "")
+OAI_ADMIN_EMAILS = env_list("OAI_ADMIN_EMAILS", [])
+OAI_PAGE_SIZE = int(env_str("OAI_PAGE_SIZE", "100"))
+OAI_TOKEN_LIFETIME = int(env_str("OAI_TOKEN_LIFETIME", str(24 * 3600)))
+# Bulk files are rebuilt when the collection changes, and at least this often (seconds);
+# requests rebuild them only for collections up to this many documents (else: export_collection).
+BULK_EXPORT_MAX_AGE = int(env_str("BULK_EXPORT_MAX_AGE", str(24 * 3600)))
+BULK_EXPORT_INLINE_LIMIT = int(env_str("BULK_EXPORT_INLINE_LIMIT", "2000"))
+
+
 # Leaflet's JS and CSS come from the django-leaflet package's static files (the app itself is
 # not installed: its admin needs GDAL). Only map tiles come from outside, from this setting.
 def _leaflet_static() -> list[Path]:

@@ -16,6 +16,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from documents.api.bulk import downloads_index
 from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
 from documents.search.facets import FACETS_BY_PARAM
@@ -199,6 +200,7 @@ def api_root(request):
             "person": _absolute(request, "/api/people/{slug}/"),
             "organization": _absolute(request, "/api/organizations/{slug}/"),
             "place": _absolute(request, "/api/places/{slug}/"),
+            "downloads": downloads_index(request),
         }
     )
 

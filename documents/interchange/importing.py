@@ -73,6 +73,7 @@ from documents.models import (
     TaggedDocument,
 )
 from documents.search.entity_text import refresh_entity_text, sync_record_number_sequence
+from documents.services import tombstones
 from people.models import FormerSlug, Organization, Person, Place
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
@@ -562,6 +563,8 @@ class Importer:
                 Document.objects.bulk_create(batch)
                 done += len(batch)
                 self.progress("write", done, total)
+        # bulk_update sends no signals: note what was public, to remember what this hides.
+        were_public = tombstones.public_among([p.doc.pk for p in changed_plans])
         # Only the fields this import changes are written, and the version moves on from the
         # stored one, so nothing else saved in the meantime is undone.
         by_fields = defaultdict(list)
@@ -575,6 +578,7 @@ class Importer:
                 Document.objects.bulk_update(batch, [*fields, "version", "updated_at"])
                 done += len(batch)
                 self.progress("write", done, total)
+        tombstones.remember_hidden(were_public)
         saved = {}
         changed_ids = [p.doc.pk for p in changed_plans]
         for start in range(0, len(changed_ids), BATCH):

@@ -4,7 +4,13 @@ Importable from here as before (`from documents.models import Document`); each m
 the module named for what it holds.
 """
 
-from documents.models.document import RECORD_NUMBER_SEQUENCE, Document, DocumentQuerySet
+from documents.models.document import (
+    RECORD_NUMBER_SEQUENCE,
+    Document,
+    DocumentQuerySet,
+    last_change,
+)
+from documents.models.exports import CollectionExport
 from documents.models.links import (
     DocumentLink,
     DocumentOrganization,
@@ -15,6 +21,7 @@ from documents.models.links import (
     TaggedDocument,
 )
 from documents.models.scans import Scan, scan_upload_to, thumbnail_upload_to
+from documents.models.tombstones import DocumentTombstone
 from documents.models.vocabularies import (
     Collection,
     DocumentType,
@@ -28,12 +35,14 @@ from documents.models.vocabularies import (
 __all__ = [
     "RECORD_NUMBER_SEQUENCE",
     "Collection",
+    "CollectionExport",
     "Document",
     "DocumentLink",
     "DocumentOrganization",
     "DocumentPerson",
     "DocumentPlace",
     "DocumentQuerySet",
+    "DocumentTombstone",
     "DocumentType",
     "Funder",
     "Language",
@@ -44,6 +53,7 @@ __all__ = [
     "SlugNamed",
     "Subject",
     "TaggedDocument",
+    "last_change",
     "scan_upload_to",
     "thumbnail_upload_to",
 ]

@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import ExtractDay
+from django.db.models.functions import Coalesce, ExtractDay, Greatest
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import slugify
@@ -20,6 +20,13 @@ from documents.models.vocabularies import Collection, DocumentType, Funder, Lang
 from people.models import Organization, Person, Place
 
 RECORD_NUMBER_SEQUENCE = "documents_record_number_seq"
+
+
+def last_change():
+    """When a document last changed for readers: its last save, or the moment its embargo
+    lifted if that is later. OAI-PMH datestamps and bulk-download staleness use it; the
+    `document_last_change_idx` index is built on exactly this expression."""
+    return Greatest("updated_at", Coalesce("publish_on", "updated_at"))
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -223,6 +230,8 @@ class Document(models.Model):
                 include=["id", "date_earliest", "document_type", "repository"],
                 name="document_status_idx",
             ),
+            # OAI-PMH lists pages in (last change, record number) order from a resumption point.
+            models.Index(last_change(), F("record_number"), name="document_last_change_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,6 +26,10 @@ class Scan(models.Model):
     )
     thumbnail = models.ImageField(upload_to=thumbnail_upload_to, blank=True, editable=False)
     caption = models.CharField(max_length=255, blank=True, help_text="E.g. “Page 1 (recto)”.")
+    # Pixel size of an image as displayed (EXIF rotation applied), for IIIF canvases; measured
+    # when the file is uploaded or, for older rows, the first time a manifest needs it.
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

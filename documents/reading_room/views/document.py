@@ -8,6 +8,7 @@ public cannot see it).
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
@@ -109,6 +110,7 @@ def document_detail(request, record_number, slug=None):
     doc = get_document(request, record_number)
     if slug != (doc.slug or None):
         return redirect(canonical_path(doc), permanent=True)
+    prefetch_related_objects([doc], "scans")  # the gallery and the JSON-LD both read them
     citation = DocumentCitation(doc, permalink(request, doc))
     languages = citation.languages
     original_lang = languages[0].code if languages else ""
@@ -127,6 +129,7 @@ def document_detail(request, record_number, slug=None):
         "place_groups": _place_groups(doc),
         "related": related_documents(doc),
         "scans": scans,
+        "iiif_manifest": citation.iiif_manifest_path,
         "preview_notice": preview_notice(doc),
         "admin_url": _admin_url(doc) if request.user.is_staff else "",
     }
