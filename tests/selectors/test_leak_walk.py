@@ -239,6 +239,8 @@ def fill(pattern: URLPattern, world: World) -> list[tuple[dict, bool]]:
         return [({"section": section}, False) for section in SITEMAPS]
     if names == {"rest"}:
         return [({"rest": "no/such/address/"}, False)]
+    if names == {"filename"}:  # the bulk downloads of the published collection
+        return [({"filename": name}, False) for name in ("documents.jsonl", "documents.csv")]
     if "record_number" in names and names <= {"record_number", "slug", "scan_id"}:
         filled = []
         for doc in world.documents:
@@ -256,6 +258,25 @@ def fill(pattern: URLPattern, world: World) -> list[tuple[dict, bool]]:
         model = models[0]
         return [({"slug": s}, (model, s) in world.hidden) for s in world.slugs[model]]
     pytest.fail(f"The leak walk cannot fill {pattern.pattern} ({pattern.name}); teach it how.")
+
+
+def protocol_queries(pattern: URLPattern, world: World) -> list[dict]:
+    """Requests a protocol endpoint answers beyond its bare address: OAI-PMH's lists and a
+    GetRecord for every document, hidden ones included (they must answer idDoesNotExist)."""
+    if pattern.name != "oai":
+        return []
+    lists = [
+        {"verb": verb, "metadataPrefix": "oai_dc"} for verb in ("ListRecords", "ListIdentifiers")
+    ]
+    records = [
+        {
+            "verb": "GetRecord",
+            "metadataPrefix": "oai_dc",
+            "identifier": f"oai:testserver:{doc.record_number}",
+        }
+        for doc in world.documents
+    ]
+    return [*lists, {"verb": "ListSets"}, *records]
 
 
 def variants(world: World) -> list:
@@ -318,7 +339,7 @@ def test_no_public_address_shows_anything_unpublished(client, world):
             if status != 200 or varied:
                 continue
             varied = True  # the query variants, once per pattern
-            for query in queries:
+            for query in [*queries, *protocol_queries(pattern, world)]:
                 address = f"{url}?{urlencode(query)}"
                 status, found = leaks(client, address)
                 asked += 1
