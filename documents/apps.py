@@ -8,11 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
-        from documents import (
-            history_registration,  # noqa: F401  (every write path records history)
-            signals,  # noqa: F401  (connects search-vector upkeep)
-        )
+        from documents import history_registration  # noqa: F401  (every write path records history)
         from documents.models import Subject
+        from documents.services import receivers  # noqa: F401  (search upkeep no service sees)
         from people.signals import track_slug_changes
 
         track_slug_changes(Subject)  # renamed subjects keep their old address (301)
