@@ -55,7 +55,7 @@ def entity_save(*, entity, user=None, expected_version=None, comment=None, using
     using = using or router.db_for_write(type(entity))
     if comment is not None and entity.pk is not None:
         ensure_baseline(entity)
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using, savepoint=False):
         if comment is not None:
             with reversion.create_revision(using=using):
                 _save(entity, expected_version, using)
