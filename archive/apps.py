@@ -6,8 +6,3 @@ class ArchiveConfig(AppConfig):
 
     name = "archive"
     verbose_name = "Archive site"
-
-    def ready(self):
-        from archive.curation import newlines as signals
-
-        signals.connect()

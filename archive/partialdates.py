@@ -1,8 +1,9 @@
 """Partial dates as historians write them: a day, a month, a year, a range, circa, or undated.
 
 A partial date is stored as a precision plus the earliest and latest day it may mean, so lists
-sort by date and filters use overlap ("1945" overlaps June 1945). This module parses archivists'
-input, computes the bounds and formats dates for display; models and filters both use it.
+sort by date and filters use overlap ("1945" overlaps June 1945). This module is the one parser
+(`PartialDate.parse`, `parse_point`), normalizer (`normalize_partial_date`) and formatter: the
+admin's date input, the importer, the reading room's filters and entity dates all use it.
 """
 
 import calendar
@@ -61,12 +62,17 @@ class PartialDate:
     circa: bool = False
 
     @classmethod
-    def parse(cls, text: str | None) -> "PartialDate":
+    def parse(cls, text: str | None, precision: str | None = None) -> "PartialDate":
         """Parse `1935`, `1945-07`, `1935-09-29`, `1935/1936`, with `c.` or a trailing `~`.
 
-        An empty value means undated.
+        An empty value means undated. With an explicit `precision` (the seed file's
+        `date_precision`), a full day stands for its month or year (“1945-07-01” + month =
+        July 1945, the seed's convention); a date that contradicts its precision is an error.
         """
         text = (text or "").strip()
+        precision = str(precision or "").strip().lower()
+        if precision:
+            return cls._parse_with_precision(text, precision)
         if not text:
             return cls(Precision.UNDATED)
         circa = bool(_CIRCA_RE.search(text))
@@ -80,6 +86,32 @@ class PartialDate:
             return cls(Precision.RANGE, earliest, latest, circa)
         earliest, latest, precision = parse_point(text)
         return cls(precision, earliest, latest, circa)
+
+    @classmethod
+    def _parse_with_precision(cls, text: str, precision: str) -> "PartialDate":
+        if precision not in Precision.values:
+            raise ValueError(
+                f"unknown precision “{precision}” (use {', '.join(Precision.values)})."
+            )
+        if precision == Precision.UNDATED:
+            if text:
+                raise ValueError(f"“{text}” is given but the precision says undated.")
+            return cls(Precision.UNDATED)
+        if not text:
+            raise ValueError(f"no date, but the precision says “{precision}”.")
+        value = cls.parse(text)
+        if value.precision == precision:
+            return value
+        narrower = {Precision.DAY: 3, Precision.MONTH: 2, Precision.YEAR: 1}
+        if narrower.get(value.precision, 0) > narrower.get(precision, 9):
+            earliest = value.earliest
+            point = (
+                f"{earliest.year:04d}"
+                if precision == Precision.YEAR
+                else earliest.strftime("%Y-%m")
+            )
+            return cls.parse(point + ("~" if value.circa else ""))
+        raise ValueError(f"“{text}” does not fit the precision “{precision}”.")
 
     def __str__(self) -> str:
         return self.display()
@@ -113,6 +145,12 @@ class PartialDate:
         if self.precision == Precision.YEAR:
             return f"{self.earliest.year:04d}{suffix}"
         return f"{_iso_bound(self.earliest, True)}/{_iso_bound(self.latest, False)}{suffix}"
+
+    def input_text(self) -> str:
+        """The date as an archivist types it (what `parse` reads back): 1945-07-12, 1941-02,
+        1936, 1935/1936, c. 1936; blank when undated."""
+        iso = self.iso()
+        return f"c. {iso.removesuffix('~')}" if self.circa and iso else iso
 
 
 def _day(d: date) -> str:
@@ -153,6 +191,12 @@ def _iso_bound(d: date, is_start: bool) -> str:
     if (is_start and _is_month_start(d)) or (not is_start and _is_month_end(d)):
         return d.strftime("%Y-%m")
     return d.isoformat()
+
+
+def normalize_partial_date(text: str | None) -> str:
+    """The one stored form of a partial date typed as text (entity dates): `c. 1936` ->
+    `1936~`, `1945-7` -> `1945-07`; blank stays blank. Raises ValueError on bad input."""
+    return PartialDate.parse(text).iso()
 
 
 def validate_partial_date(value: str) -> None:

@@ -8,12 +8,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
-        from documents import (
-            history_registration,  # noqa: F401  (every write path records history)
-            signals,  # noqa: F401  (connects search-vector upkeep)
-        )
+        from documents import history_registration  # noqa: F401  (every write path records history)
         from documents.models import Subject
         from documents.services import (
+            receivers,  # noqa: F401  (search upkeep no service sees)
             scan_dimensions,  # noqa: F401  (image sizes stored on upload, for IIIF)
             tombstones,  # noqa: F401  (documents that stop being public, for OAI-PMH)
         )

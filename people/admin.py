@@ -11,8 +11,10 @@ from django.db import models
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
+from archive.curation.locking import FORM_FIELD
 from people.merge.admin import MergeActionMixin
 from people.models import Organization, Person, Place
+from people.services import entity_save
 
 _NAMES = ("Names", {"fields": ["name", "slug", "variants"]})
 _DESCRIPTION = ("Description", {"fields": ["description", "certainty_note"]})
@@ -40,6 +42,12 @@ class EntityAdmin(
             "widget": AdminTextareaWidget(attrs={"rows": 4}),
         }
     }
+
+    def save_model(self, request, obj, form, change):
+        """Through the entity service (stored form, optimistic lock); the view's revision
+        records the history. Replaces `OptimisticLockAdminMixin.save_model`."""
+        expected = form.cleaned_data.get(FORM_FIELD) if change else None
+        entity_save(entity=obj, user=request.user, expected_version=expected)
 
     @admin.display(description="Other names")
     def variants_short(self, obj):

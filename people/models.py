@@ -1,6 +1,7 @@
 """People, organizations and places: the named entities that documents point at.
 
 This app imports nothing from `documents`; documents link here through typed relation models.
+Entities are written through `people.services` (slug, sort name, dates, newlines, lock, history).
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -9,7 +10,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from archive.curation.slugs import unique_slug
 from archive.partialdates import display_partial_date, validate_partial_date
 
 
@@ -88,11 +88,6 @@ class Entity(models.Model):
     def all_names(self) -> list[str]:
         return [self.name, *self.variant_list]
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name, self._meta.model_name, retired=retired_slugs)
-        super().save(*args, **kwargs)
-
 
 class Person(Entity):
     sort_name = models.CharField(
@@ -118,11 +113,6 @@ class Person(Entity):
         verbose_name_plural = "people"
         permissions = [("merge_person", "Can merge people")]
         indexes = [models.Index(fields=["sort_name", "name"])]
-
-    def save(self, *args, **kwargs):
-        if not self.sort_name:
-            self.sort_name = self.name
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("person_detail", kwargs={"slug": self.slug})

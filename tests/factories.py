@@ -1,4 +1,8 @@
-"""factory_boy factories for the archive's models. Shared by every test file."""
+"""factory_boy factories for the archive's models. Shared by every test file.
+
+They write rows directly (no permission or workflow checks, so tests can set up any state),
+but give documents and entities their stored form and keep the search text current exactly as
+the write services do: `prepare_document` / `prepare_entity` and `documents_changed`."""
 
 import datetime
 
@@ -18,10 +22,27 @@ from documents.models import (
     Repository,
     Subject,
 )
+from documents.services.documents import prepare_document
+from documents.services.search_upkeep import documents_changed
 from people.models import Organization, Person, Place
+from people.services import prepare_entity
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class _EntityFactory(factory.django.DjangoModelFactory):
+    """Entities in their stored form (slug, sort name, dates, newlines), as the service saves."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        entity = model_class(*args, **kwargs)
+        prepare_entity(entity)
+        entity.save()
+        return entity
+
+
+class PersonFactory(_EntityFactory):
     class Meta:
         model = Person
 
@@ -29,7 +50,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"person-{n}")
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(_EntityFactory):
     class Meta:
         model = Organization
 
@@ -37,7 +58,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"organization-{n}")
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(_EntityFactory):
     class Meta:
         model = Place
 
@@ -114,8 +135,29 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     repository = factory.SubFactory(RepositoryFactory)
     document_type = factory.SubFactory(DocumentTypeFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        document = model_class(*args, **kwargs)
+        prepare_document(document)
+        document.save()
+        documents_changed([document.pk])
+        return document
 
-class DocumentPersonFactory(factory.django.DjangoModelFactory):
+
+class _LinkFactory(factory.django.DjangoModelFactory):
+    """A document link; the document's search text then names the entity."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        link = super()._create(model_class, *args, **kwargs)
+        documents_changed([link.document_id])
+        return link
+
+
+class DocumentPersonFactory(_LinkFactory):
     class Meta:
         model = DocumentPerson
 
@@ -124,7 +166,7 @@ class DocumentPersonFactory(factory.django.DjangoModelFactory):
     role = "mentioned"
 
 
-class DocumentOrganizationFactory(factory.django.DjangoModelFactory):
+class DocumentOrganizationFactory(_LinkFactory):
     class Meta:
         model = DocumentOrganization
 
@@ -133,7 +175,7 @@ class DocumentOrganizationFactory(factory.django.DjangoModelFactory):
     role = "mentioned"
 
 
-class DocumentPlaceFactory(factory.django.DjangoModelFactory):
+class DocumentPlaceFactory(_LinkFactory):
     class Meta:
         model = DocumentPlace
 

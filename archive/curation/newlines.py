@@ -2,24 +2,28 @@
 
 Browsers submit textareas with CRLF and CSV files may carry it too; stored as-is, every
 multi-line field would count as "changed" in history on each save and variants would split
-unevenly. One receiver for the archive's own apps keeps the stored form canonical.
+unevenly. The write services (documents, entities) call `normalize_newlines` on what they
+save; the importer's bulk path reads its files through `unix_newlines`.
 """
 
 from django.db import models
-from django.db.models.signals import pre_save
-
-CURATED_APPS = {"people", "documents"}
 
 
-def normalize_newlines(sender, instance, raw=False, **kwargs):
-    if sender._meta.app_label not in CURATED_APPS:
-        return
-    for field in sender._meta.concrete_fields:
+def unix_newlines(value):
+    """Text with "\\r\\n" and "\\r" as "\\n", in strings nested in lists and dicts too."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if isinstance(value, list):
+        return [unix_newlines(v) for v in value]
+    if isinstance(value, dict):
+        return {k: unix_newlines(v) for k, v in value.items()}
+    return value
+
+
+def normalize_newlines(instance) -> None:
+    """Give every stored text field of `instance` Unix newlines (in place)."""
+    for field in type(instance)._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField) and not field.generated:
             value = getattr(instance, field.attname)
             if isinstance(value, str) and "\r" in value:
-                setattr(instance, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def connect():
-    pre_save.connect(normalize_newlines, dispatch_uid="archive_normalize_newlines")
+                setattr(instance, field.attname, unix_newlines(value))

@@ -20,9 +20,11 @@ from taggit.models import Tag
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin, LeanAutocompleteInlineMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
+from documents.admin.forms import DocumentForm
 from documents.admin.importexport import ImportExportAdminMixin
 from documents.admin.scans import ScanInline
 from documents.admin.workflow import WorkflowAdminMixin
+from documents.admin.writes import DocumentWritesAdminMixin
 from documents.models import (
     Collection,
     Document,
@@ -233,6 +235,7 @@ class DocumentChangeList(ChangeList):
 @admin.register(Document)
 class DocumentAdmin(
     HistoryAdminMixin,
+    DocumentWritesAdminMixin,
     WorkflowAdminMixin,
     OptimisticLockAdminMixin,
     ImportExportAdminMixin,
@@ -249,6 +252,7 @@ class DocumentAdmin(
         "updated_column",
     ]
     list_display_links = ["number_column", "title"]
+    form = DocumentForm
     formfield_overrides = URL_FIELDS
     list_select_related = ["document_type", "repository"]
     list_filter = [
@@ -292,19 +296,7 @@ class DocumentAdmin(
             "Identification",
             {"fields": ["record", "title", "slug", "document_type"]},
         ),
-        (
-            "Date",
-            {
-                "fields": [
-                    "date_precision",
-                    ("date_earliest", "date_latest"),
-                    "date_circa",
-                    "date_shown",
-                ],
-                "description": "Give the earliest day for day, month and year precision; "
-                "the latest is filled in. For a range give both.",
-            },
-        ),
+        ("Date", {"fields": ["date", "date_shown"]}),
         (
             "Description",
             {"fields": ["summary", "subjects", "collections", "original_classification"]},

@@ -1,5 +1,5 @@
-"""The review workflow in the admin: steps as actions, and a change form whose status only
-the publication rule (documents.services.workflow) can move."""
+"""The review workflow in the admin: steps as actions, and a change form that offers only the
+status changes the transition table allows this user (documents.services.publication)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -7,76 +7,93 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from archive.curation.admin.history import restoring
-from documents.services.workflow import (
-    EDITABLE_STATUSES,
-    SERVICES,
-    STEPS,
+from archive.curation.history import restore_in_progress
+from documents.services.documents import kept_publication_note
+from documents.services.publication import (
+    PublicationState,
     Status,
     TransitionRefused,
+    allowed_statuses,
     can_publish,
-    duplicate_warnings,
+    check_change,
     missing_message,
     publication_problems,
 )
+from documents.services.workflow import SERVICES, STEPS
+
+# Problems of publication_problems() named by model field, shown on the form's inputs.
+_FORM_FIELD = {"date_earliest": "date"}
 
 
 class WorkflowFormMixin:
-    """Change-form part: status choices limited by permission, and the publishing checks."""
+    """Change-form part: status choices from the transition table, and the publishing checks."""
 
-    workflow_can_publish = False
-    workflow_status_before = None  # None for a new document
+    workflow_may_publish = False
+    workflow_before: PublicationState | None = None  # None: a new or recovered document
+    workflow_restoring = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A restored version may carry a status this user cannot choose: offer the one it had.
-        if "status" in self.fields and not self.workflow_can_publish:
-            if self.initial.get("status") not in EDITABLE_STATUSES:
-                before = self.workflow_status_before
-                self.initial["status"] = before if before in EDITABLE_STATUSES else Status.DRAFT
+        field = self.fields.get("status")
+        if field is None:
+            return
+        current = None if self.workflow_before is None else self.workflow_before.status
+        allowed = allowed_statuses(current, may_publish=self.workflow_may_publish)
+        field.choices = [(value, label) for value, label in Status.choices if value in allowed]
+        # A restored version may carry a status this user cannot choose: offer the current one.
+        if self.initial.get("status") not in allowed:
+            self.initial["status"] = current if current in allowed else allowed[0]
 
     def _post_clean(self):
         super()._post_clean()
-        before = self.workflow_status_before
-        if "status" in self.cleaned_data:
-            status = self.cleaned_data["status"]
-            if status != before and not self.workflow_can_publish:
-                if status not in EDITABLE_STATUSES:
-                    self.add_error("status", "Only editors can publish or withdraw documents.")
-                    return
-        else:
-            status = self.instance.status  # read-only here: stays as it is
-        if status != Status.PUBLISHED:
+        before, instance = self.workflow_before, self.instance
+        verdict = check_change(before, instance, may_publish=self.workflow_may_publish)
+        missing = verdict.missing
+        if verdict.refused:
+            if not self.workflow_restoring:
+                for message in verdict.refused:
+                    self.add_error(None, message)
+                return
+            # A restore keeps the publication state it may not change (documents service).
+            kept = before.status if before is not None else Status.DRAFT
+            missing = publication_problems(instance) if kept == Status.PUBLISHED else {}
+        if not missing:
             return
-        # Publishing needs a complete record, and a published one stays complete.
-        problems = publication_problems(self.instance)
-        if problems:
-            if before == Status.PUBLISHED:
-                needs = ", ".join(problems.values())
-                self.add_error(None, f"A published document needs {needs}.")
-            else:
-                self.add_error(None, missing_message(problems))
-            for name, what in problems.items():
-                if name in self.fields and name not in self.errors:
-                    self.add_error(name, f"Publishing needs {what}.")
+        if before is not None and before.status == Status.PUBLISHED:
+            self.add_error(None, f"A published document needs {', '.join(missing.values())}.")
+        else:
+            self.add_error(None, missing_message(missing))
+        for name, what in missing.items():
+            name = _FORM_FIELD.get(name, name)
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, f"Publishing needs {what}.")
 
 
 class WorkflowAdminMixin:
     """Submit for review / publish / withdraw / return to draft as admin actions (offered only to
-    those allowed), and a change form whose status a user without the publish permission can
-    set only to draft or in review — enforced again in `save_model`."""
+    those allowed), and a change form offering only the statuses the table allows."""
 
     def has_publish_permission(self, request) -> bool:
         return can_publish(request.user)
 
-    def _status_before(self, request, obj):
-        """The status the record had before this request (None: a new record)."""
+    def publication_before(self, obj) -> PublicationState | None:
+        """The publication state to judge this request's save against: the record's before a
+        history restore (None for a recovery), else the stored one (None for a new record)."""
         if obj is None or obj.pk is None:
             return None
-        is_restore, before = restoring(request, obj)
-        if is_restore:
-            return None if before is None else before.status
-        return obj.status
+        restore = restore_in_progress(obj)
+        if restore is not None:
+            return None if restore.before is None else PublicationState.of(restore.before)
+        return PublicationState.of(obj)
+
+    def restore_notes(self, request, restore, obj):
+        later = getattr(super(), "restore_notes", None)
+        notes = list(later(request, restore, obj)) if later else []
+        before = None if restore.before is None else PublicationState.of(restore.before)
+        verdict = check_change(before, obj, may_publish=self.has_publish_permission(request))
+        if verdict.refused:
+            notes.append(kept_publication_note(before, obj.status, verdict.refused))
+        return notes
 
     # Actions -----------------------------------------------------------------------------
 
@@ -136,23 +153,23 @@ class WorkflowAdminMixin:
         if changed:
             messages.success(request, f"{len(changed)} {noun} {step.verb}.")
         if refused:
-            messages.error(
-                request,
-                format_html(
-                    "{} refused: <ul>{}</ul>",
-                    f"{len(refused)} {'document' if len(refused) == 1 else 'documents'}",
-                    format_html_join(
-                        "",
-                        '<li><a href="{}">{} (record {})</a>: {}</li>',
-                        (
-                            (self._change_url(doc), doc.title, doc.record_number, why)
-                            for doc, why in refused
-                        ),
-                    ),
-                ),
-            )
+            messages.error(request, self._refusals(refused))
         for text in warnings:
             messages.warning(request, text)
+
+    def _refusals(self, refused):
+        return format_html(
+            "{} refused: <ul>{}</ul>",
+            f"{len(refused)} {'document' if len(refused) == 1 else 'documents'}",
+            format_html_join(
+                "",
+                '<li><a href="{}">{} (record {})</a>: {}</li>',
+                (
+                    (self._change_url(doc), doc.title, doc.record_number, why)
+                    for doc, why in refused
+                ),
+            ),
+        )
 
     def _change_url(self, doc):
         info = self.opts.app_label, self.opts.model_name
@@ -162,70 +179,21 @@ class WorkflowAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            before = self._status_before(request, obj)
-            extra = ["publish_on"]
-            if before is not None and before not in EDITABLE_STATUSES:
-                extra.append("status")
-            readonly += [name for name in extra if name not in readonly]
-        return readonly
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not self.has_publish_permission(request):
-            kwargs["choices"] = [(s.value, s.label) for s in EDITABLE_STATUSES]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+        may_publish = self.has_publish_permission(request)
+        extra = [] if may_publish else ["publish_on"]
+        before = self.publication_before(obj)
+        current = None if before is None else before.status
+        if len(allowed_statuses(current, may_publish=may_publish)) < 2:
+            extra.append("status")
+        return readonly + [name for name in extra if name not in readonly]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = kwargs.get("form", self.form)
         attrs = {
-            "workflow_can_publish": self.has_publish_permission(request),
-            "workflow_status_before": self._status_before(request, obj),
+            "workflow_may_publish": self.has_publish_permission(request),
+            "workflow_before": self.publication_before(obj),
+            "workflow_restoring": restore_in_progress(obj) is not None,
             "__module__": __name__,
         }
         kwargs["form"] = type(f"Workflow{base.__name__}", (WorkflowFormMixin, base), attrs)
         return super().get_form(request, obj, change=change, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        """Last line of defence: whatever the form said, a user without the publish permission
-        neither publishes, withdraws, embargoes nor unpublishes."""
-        before = self._before_save(request, obj, change)
-        if not self.has_publish_permission(request):
-            if before is None:  # new (or recovered) record
-                if obj.status not in EDITABLE_STATUSES:
-                    obj.status = Status.DRAFT
-                    messages.warning(request, "Saved as a draft: only editors can publish.")
-                obj.publish_on = None
-            elif (obj.status, obj.publish_on) != (before["status"], before["publish_on"]):
-                crossing = {obj.status, before["status"]} - set(EDITABLE_STATUSES)
-                if crossing or obj.publish_on != before["publish_on"]:
-                    obj.status, obj.publish_on = before["status"], before["publish_on"]
-                    obj.published_at = before["published_at"]
-                    messages.warning(
-                        request,
-                        "The status and embargo were left as they were: only editors can "
-                        "publish, withdraw or embargo documents.",
-                    )
-        super().save_model(request, obj, form, change)
-        was_published = before is not None and before["status"] == Status.PUBLISHED
-        if obj.status == Status.PUBLISHED and not was_published:
-            for text in duplicate_warnings(obj):
-                messages.warning(request, text)
-
-    def _before_save(self, request, obj, change):
-        if not change or obj.pk is None:
-            return None
-        is_restore, before = restoring(request, obj)
-        if is_restore:
-            if before is None:
-                return None
-            return {
-                "status": before.status,
-                "publish_on": before.publish_on,
-                "published_at": before.published_at,
-            }
-        return (
-            type(obj)
-            ._base_manager.filter(pk=obj.pk)
-            .values("status", "publish_on", "published_at")
-            .first()
-        )

@@ -166,64 +166,61 @@ def _with_ancestors(model, ids: set) -> list:
     return sorted(found.values(), key=lambda o: o.slug)
 
 
+VOCABULARY_KEYS = (
+    "repositories",
+    "document_types",
+    "languages",
+    "funders",
+    "collections",
+    "subjects",
+)
+ENTITY_RELATIONS = (
+    ("person", "person_links"),
+    ("organization", "organization_links"),
+    ("place", "place_links"),
+)
+
+
+def _vocabulary_records(doc) -> list[tuple[str, int, dict]]:
+    """(top-level key, id, record) for every vocabulary entry `doc` uses."""
+    records = []
+    if doc.repository:
+        r = doc.repository
+        fields = ("name", "slug", "abbreviation", "location", "url", "description")
+        records.append(("repositories", r.pk, {f: getattr(r, f) for f in fields}))
+    if doc.document_type:
+        t = doc.document_type
+        records.append(
+            ("document_types", t.pk, {"name": t.name, "slug": t.slug, "description": t.description})
+        )
+    for lang in doc.original_languages.all():
+        records.append(("languages", lang.pk, {"code": lang.code, "name": lang.name}))
+    for f in doc.funders.all():
+        records.append(("funders", f.pk, {"name": f.name, "slug": f.slug}))
+    for c in doc.collections.all():
+        records.append(
+            ("collections", c.pk, {"title": c.title, "slug": c.slug, "description": c.description})
+        )
+    for link in doc.subject_links.all():
+        s = link.tag
+        records.append(
+            ("subjects", s.pk, {"name": s.name, "slug": s.slug, "description": s.description})
+        )
+    return records
+
+
 def export_data(queryset) -> dict:
     """The JSON export as a dict: documents, then the entities and vocabularies they use."""
-    documents, entity_ids = [], {"person": set(), "organization": set(), "place": set()}
-    vocabularies = {
-        key: {}
-        for key in (
-            "repositories",
-            "document_types",
-            "languages",
-            "funders",
-            "collections",
-            "subjects",
-        )
-    }
+    documents, entity_ids = [], {kind: set() for kind, _ in ENTITY_RELATIONS}
+    vocabularies = {key: {} for key in VOCABULARY_KEYS}
     for doc in with_related(queryset).iterator(chunk_size=1000):
         documents.append(document_record(doc))
-        for kind, relation in (
-            ("person", "person_links"),
-            ("organization", "organization_links"),
-            ("place", "place_links"),
-        ):
+        for kind, relation in ENTITY_RELATIONS:
             entity_ids[kind].update(
                 getattr(link, f"{kind}_id") for link in getattr(doc, relation).all()
             )
-        if doc.repository:
-            r = doc.repository
-            vocabularies["repositories"][r.pk] = {
-                "name": r.name,
-                "slug": r.slug,
-                "abbreviation": r.abbreviation,
-                "location": r.location,
-                "url": r.url,
-                "description": r.description,
-            }
-        if doc.document_type:
-            t = doc.document_type
-            vocabularies["document_types"][t.pk] = {
-                "name": t.name,
-                "slug": t.slug,
-                "description": t.description,
-            }
-        for lang in doc.original_languages.all():
-            vocabularies["languages"][lang.pk] = {"code": lang.code, "name": lang.name}
-        for f in doc.funders.all():
-            vocabularies["funders"][f.pk] = {"name": f.name, "slug": f.slug}
-        for c in doc.collections.all():
-            vocabularies["collections"][c.pk] = {
-                "title": c.title,
-                "slug": c.slug,
-                "description": c.description,
-            }
-        for link in doc.subject_links.all():
-            s = link.tag
-            vocabularies["subjects"][s.pk] = {
-                "name": s.name,
-                "slug": s.slug,
-                "description": s.description,
-            }
+        for key, pk, record in _vocabulary_records(doc):
+            vocabularies[key][pk] = record
     data = {
         "dataset": "Digital archive export",
         "exported_at": timezone.now().isoformat(),

@@ -1,16 +1,26 @@
 """Reading import files (CSV and JSON) into plain row dictionaries, and the shared layout.
 
 Both readers produce the same thing: a list of `ParsedRow` whose `data` holds only the fields
-the file actually gives (a missing column or key means "leave as it is" when updating), plus
-the file's optional entity and vocabulary lists. `interchange.importing` decides what to do
-with them; `interchange.exporting` writes the same layout back out.
+the file actually gives a value for, plus the file's optional entity and vocabulary lists.
+`interchange.importing` decides what to do with them; `interchange.exporting` writes the same
+layout back out.
+
+Empty keeps, `-` clears. A missing column or key, an empty cell, an empty JSON string or list
+and JSON `null` all mean "leave this field as it is" (for a new document: empty, or the
+default). To empty a field or remove every link of a kind, write the marker `-` alone in the
+cell (JSON: `"-"` or `["-"]`): `-` in `places` removes every place link, in `summary` empties
+the summary, in `date` makes the document undated, in `publish_on` lifts the embargo. The title,
+record number, status and `published_at` cannot be cleared. A non-empty list or link cell
+replaces that kind's values with exactly the ones given. So an export, edited in one cell and
+imported again, changes exactly that cell.
 
 CSV layout (UTF-8, header row, one row per document; column names are case-insensitive):
 
-    record_number   the key; blank = new document (or matched by title + date, see importing)
-    title           required
-    date            partial date: 1935-09-29, 1945-07, 1936, 1935/1936, c. 1936 or 1936~;
-                    blank = undated
+    record_number   the key; blank = new document (or matched by title + date, see importing).
+                    A new document's number may be at most 10,000 above the highest in use
+                    (documents.services.record_numbers); leave it blank to get the next one.
+    title           required for a new document
+    date            partial date: 1935-09-29, 1945-07, 1936, 1935/1936, c. 1936 or 1936~
     date_precision  optional (day, month, year, range, undated); with it a full day such as
                     1945-07-01 + month is read as July 1945 (the seed file's convention)
     summary, full_text, original_text, internal_notes, rights, original_classification,
@@ -20,7 +30,8 @@ CSV layout (UTF-8, header row, one row per document; column names are case-insen
     original_archive  repository name, abbreviation or "Name (ABBR)"; must exist unless
                     creating archives is allowed
     archive_url     where the document was first published online
-    status          draft, review, published or withdrawn (new documents default to draft)
+    status          draft, review, published or withdrawn (new documents default to draft);
+                    changes follow the review workflow and need the publish permission
     publish_on, published_at   ISO 8601 date-times
     funders, original_languages, subjects, collections
                     several values separated by ";", e.g. "Soviet policy; NKVD personnel"
@@ -33,13 +44,12 @@ CSV layout (UTF-8, header row, one row per document; column names are case-insen
 A literal ";" inside a value is written "\\;". Aliases accepted for seed and model names:
 source_citation, repository, source_url, topics, original_language, language, type.
 
-JSON layout: the shape of `shared/seed/xinjiang-nkvd.json` — `{"documents": [...]}` with the
+JSON layout: the shape of `fixtures/seed/xinjiang-nkvd.json` — `{"documents": [...]}` with the
 keys above (lists as JSON lists, links as `{"name", "role", "uncertain", "note", "slug"}` or
 plain names), plus optional top-level `people`, `organizations`, `places` (entity records with
 variants, descriptions, dates, parents, coordinates) and `repositories`, `document_types`,
 `languages`, `funders`, `collections`, `subjects` (vocabulary records). JSON is the lossless
-format: an export read back into an empty database reproduces everything. In JSON a `null`
-list (e.g. `"funders": null`, "not known") leaves the value as it is.
+format: an export read back into an empty database reproduces everything.
 """
 
 import csv
@@ -47,6 +57,8 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+
+from archive.curation.newlines import unix_newlines
 
 # Canonical field names, in export column order.
 SCALAR_FIELDS = [
@@ -157,6 +169,42 @@ class ParsedFile:
     warnings: list = field(default_factory=list)
 
 
+CLEAR_MARKER = "-"
+
+
+class _Clear:
+    """The value of a cell holding only the clear marker: empty this field or these links."""
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+CLEAR = _Clear()
+
+
+def is_blank(value) -> bool:
+    """An empty cell, string or list, or JSON null: "leave as it is"."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return not value
+    return False
+
+
+def is_clear(value) -> bool:
+    """The clear marker, alone in a cell, a JSON string or a one-item JSON list."""
+    if isinstance(value, str):
+        return value.strip() == CLEAR_MARKER
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        return value[0].strip() == CLEAR_MARKER
+    return False
+
+
 class FormatError(ValueError):
     """The file cannot be read at all (not UTF-8, not JSON, no title column...)."""
 
@@ -176,20 +224,8 @@ def decode(content: bytes | str) -> str:
             raise FormatError("The file is not UTF-8 text.") from None
     if "\x00" in text:
         raise FormatError("The file contains NUL bytes; it is not a text file.")
-    # Unix newlines, as every save stores them (archive.curation.newlines); bulk writes
-    # skip pre_save.
+    # Unix newlines, as the write services store them (archive.curation.newlines).
     return unix_newlines(text.lstrip("\ufeff"))
-
-
-def unix_newlines(value):
-    """Text with "\\r\\n" and "\\r" as "\\n", in strings nested in lists and dicts too."""
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-    if isinstance(value, list):
-        return [unix_newlines(v) for v in value]
-    if isinstance(value, dict):
-        return {k: unix_newlines(v) for k, v in value.items()}
-    return value
 
 
 def guess_format(filename: str, content: bytes | str = b"") -> str:
@@ -283,8 +319,11 @@ def parse_csv(text: str) -> ParsedFile:
     except csv.Error as exc:
         raise FormatError(f"The CSV cannot be read: {exc}.") from None
     columns = [canonical_key(h) for h in header]
-    if "title" not in columns:
-        raise FormatError("The CSV has no “title” column (the first row must name the columns).")
+    if "title" not in columns and "record_number" not in columns:
+        raise FormatError(
+            "The CSV has neither a “title” nor a “record_number” column (the first row must "
+            "name the columns)."
+        )
     unknown = [h for h, c in zip(header, columns, strict=True) if c not in ALL_FIELDS and c]
     if unknown:
         parsed.warnings.append(f"Ignored column(s): {', '.join(unknown)}.")
@@ -300,7 +339,11 @@ def parse_csv(text: str) -> ParsedFile:
             if len(cells) > len(columns):
                 row.errors.append(f"{len(cells)} cells but only {len(columns)} columns.")
             for column, cell in zip(columns, cells, strict=False):
-                if column in LIST_FIELDS:
+                if is_blank(cell):
+                    continue
+                if is_clear(cell):
+                    row.data[column] = CLEAR
+                elif column in LIST_FIELDS:
                     row.data[column] = split_multi(cell)
                 elif column in LINK_FIELDS:
                     roles = place_roles if column == "places" else person_roles
@@ -358,13 +401,17 @@ def parse_json(text: str) -> ParsedFile:
             if key not in ALL_FIELDS:
                 ignored.add(raw_key)
                 continue
+            if is_blank(value):
+                continue
+            if is_clear(value):
+                row.data[key] = CLEAR
+                continue
             try:
                 if key in SCALAR_FIELDS:
                     row.data[key] = _scalar(value, raw_key)
                 elif key in LIST_FIELDS:
-                    if value is not None:  # null = not known: leave as it is
-                        row.data[key] = _string_list(value, raw_key)
-                elif value is not None:
+                    row.data[key] = _string_list(value, raw_key)
+                else:
                     row.data[key] = _links(value, raw_key, roles[key])
             except ValueError as exc:
                 row.errors.append(str(exc))

@@ -1,6 +1,8 @@
 """The document: its description, partial date, texts, publication state and search vector.
 
-Who may see it is decided in `documents.selectors`, nowhere else."""
+Who may see it is decided in `documents.selectors`; how it is written (sanitized text, slug,
+`published_at`, publication rule, history, search upkeep) in `documents.services.documents`.
+`save()` is Django's own: write through the service."""
 
 from datetime import timedelta
 
@@ -11,7 +13,6 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, ExtractDay, Greatest
 from django.db.models.lookups import Exact
 from django.urls import reverse
-from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from archive.partialdates import PartialDate, Precision
@@ -367,16 +368,3 @@ class Document(models.Model):
             errors["title"] = "A document needs a title."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title)[:255] or "document"
-        from archive.html import sanitize_html
-
-        self.full_text = sanitize_html(self.full_text)
-        self.original_text = sanitize_html(self.original_text)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            from django.utils import timezone
-
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)

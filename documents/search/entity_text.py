@@ -56,29 +56,14 @@ def refresh_entity_text(document_ids: Iterable[int]) -> None:
         cursor.execute(_ENTITY_TEXT_SQL, [ids])
 
 
-def refresh_for_entities(kind: str, entity_ids: Iterable[int]) -> None:
-    """Recompute `entity_text` for every document linked to these entities.
+def linked_document_ids(kind: str, entity_ids: Iterable[int]) -> list[int]:
+    """Ids of the documents linked to these entities.
 
     `kind` is one of person, organization, place, subject, repository, documenttype.
     """
     ids = [int(i) for i in entity_ids if i is not None]
     if not ids:
-        return
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            _ENTITY_TEXT_SQL.replace("d.id = ANY(%s)", f"d.id IN ({_LINKED_DOCUMENTS[kind]})"),
-            [ids],
-        )
-
-
-def sync_record_number_sequence() -> None:
-    """Move the record-number sequence past every number in use (after fixtures or imports
-    that carry explicit numbers), so a number is never handed out twice."""
-    from documents.models import RECORD_NUMBER_SEQUENCE
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval('{RECORD_NUMBER_SEQUENCE}', GREATEST("
-            "(SELECT COALESCE(MAX(record_number), 0) FROM documents_document), "
-            f"(SELECT last_value FROM {RECORD_NUMBER_SEQUENCE}), 1))"
-        )
+        cursor.execute(_LINKED_DOCUMENTS[kind], [ids])
+        return [row[0] for row in cursor.fetchall()]

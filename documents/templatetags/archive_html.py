@@ -1,7 +1,8 @@
 """Template filters for archivist HTML (full text, original text).
 
-Text is sanitized on save; `sanitized` sanitizes again at render time for rows that bypassed
-`Document.save()` (fixtures, bulk updates), so stored HTML is never rendered raw.
+Text is sanitized when written (`documents.services.documents.prepare_document`); `sanitized`
+sanitizes again at render time for rows that bypassed the service (fixtures, raw SQL), so
+stored HTML is never rendered raw.
 """
 
 from django import template

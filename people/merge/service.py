@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from reversion.models import Revision, Version
 
 from people.models import FormerSlug
+from people.services import entity_save
 from people.signals import entities_merged
 
 SNAPSHOT_PREFIX = "Before merging "
@@ -210,33 +211,9 @@ def merge_entities(survivor, losers, *, user=None) -> MergeResult:
 
         undo_revision = _snapshot(survivor, losers, relations, content_type, user, comment, db)
         _unite_fields(survivor, losers)
-        for relation in relations:
-            if relation.is_self:
-                _reparent_survivor(survivor, losers, relation, db)
-
-        moved, collapsed = {}, {}
-        for relation in relations:
-            label = relation.label
-            collapsed[label] = _collapse_duplicates(relation, survivor.pk, loser_ids, db)
-            queryset = relation.model._base_manager.using(db).filter(
-                **{f"{relation.field.attname}__in": loser_ids}
-            )
-            if relation.is_self:
-                queryset = queryset.exclude(pk=survivor.pk)
-            moved[label] = queryset.update(**{relation.field.attname: survivor.pk})
-
+        moved, collapsed = _move_relations(survivor, losers, relations, db)
         _retire_slugs(survivor, losers, content_type, db)
-
-        with reversion.create_revision(using=db):
-            reversion.set_user(user)
-            reversion.set_comment(comment)
-            if hasattr(survivor, "version"):
-                survivor.version += 1
-            # Saving (not updating) lets documents' post_save handler refresh the search text
-            # of every document now linked to the survivor, in one statement.
-            survivor.save(using=db)
-            reversion.add_to_revision(survivor, model_db=db)
-            concrete._base_manager.using(db).filter(pk__in=loser_ids).delete()
+        _save_survivor(survivor, loser_ids, user, comment, db)
 
         loser_names = [str(o) for o in losers]
         transaction.on_commit(
@@ -246,6 +223,39 @@ def merge_entities(survivor, losers, *, user=None) -> MergeResult:
             using=db,
         )
     return MergeResult(survivor, loser_names, undo_revision, moved, collapsed)
+
+
+def _move_relations(survivor, losers, relations, db) -> tuple[dict, dict]:
+    """Repoint every row that points at a loser to the survivor (duplicates collapsed first);
+    (moved, collapsed) row counts by relation label."""
+    loser_ids = [o.pk for o in losers]
+    for relation in relations:
+        if relation.is_self:
+            _reparent_survivor(survivor, losers, relation, db)
+    moved, collapsed = {}, {}
+    for relation in relations:
+        label = relation.label
+        collapsed[label] = _collapse_duplicates(relation, survivor.pk, loser_ids, db)
+        queryset = relation.model._base_manager.using(db).filter(
+            **{f"{relation.field.attname}__in": loser_ids}
+        )
+        if relation.is_self:
+            queryset = queryset.exclude(pk=survivor.pk)
+        moved[label] = queryset.update(**{relation.field.attname: survivor.pk})
+    return moved, collapsed
+
+
+def _save_survivor(survivor, loser_ids, user, comment, db) -> None:
+    """Save the survivor through the entity service (its stored form, its version moves on)
+    in the merge's revision, and delete the losers. Documents refresh the search text of
+    everything now linked to the survivor on its save, in one statement."""
+    concrete = type(survivor)._meta.concrete_model
+    with reversion.create_revision(using=db):
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        entity_save(entity=survivor, using=db)
+        reversion.add_to_revision(survivor, model_db=db)
+        concrete._base_manager.using(db).filter(pk__in=loser_ids).delete()
 
 
 def _unite_fields(survivor, losers) -> None:

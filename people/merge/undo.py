@@ -14,6 +14,7 @@ from people.merge.service import (
     _ensure_registered,
 )
 from people.models import FormerSlug
+from people.services import entity_save
 from people.signals import merge_undone
 
 
@@ -38,6 +39,37 @@ def undo_merge(undo_point: Revision, *, user=None) -> models.Model:
     are lost, as with any revert."""
     if not undo_point.comment.startswith(SNAPSHOT_PREFIX):
         raise MergeError("This history entry is not a merge.")
+    by_model, entity_model = _stored_rows(undo_point)
+    _ensure_registered(entity_model)
+    entities = by_model[entity_model]
+    survivor, losers = _check_undoable(entity_model, entities)
+
+    content_type = ContentType.objects.get_for_model(entity_model)
+    FormerSlug.objects.filter(
+        content_type=content_type, object_id=survivor.pk, slug__in=[o.slug for o in losers]
+    ).delete()
+    restore_order = [entity_model, *(m for m in by_model if m is not entity_model)]
+    for model in restore_order:
+        _restore(model, by_model[model])
+
+    comment = UNDONE_PREFIX + undo_point.comment.removeprefix(SNAPSHOT_PREFIX)
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        restored = entity_model._base_manager.filter(pk__in=[survivor.pk, *(o.pk for o in losers)])
+        for obj in restored:  # a handful of records; each save refreshes its documents
+            entity_save(entity=obj)
+            reversion.add_to_revision(obj)
+    transaction.on_commit(
+        lambda: merge_undone.send(
+            sender=entity_model, survivor=survivor, loser_ids=[o.pk for o in losers], user=user
+        )
+    )
+    return entity_model._base_manager.get(pk=survivor.pk)
+
+
+def _stored_rows(undo_point) -> tuple[dict[type, list[models.Model]], type]:
+    """The rows stored at the undo point, by model, and the merged entities' model."""
     versions = list(undo_point.version_set.select_related("content_type").order_by("pk"))
     if not versions:
         raise MergeError("This merge has no stored records to restore.")
@@ -50,10 +82,11 @@ def undo_merge(undo_point: Revision, *, user=None) -> models.Model:
             version.format, version.serialized_data, ignorenonexistent=True
         )
         by_model.setdefault(model, []).append(item.object)
+    return by_model, versions[0].content_type.model_class()
 
-    entity_model = versions[0].content_type.model_class()
-    _ensure_registered(entity_model)
-    entities = by_model[entity_model]
+
+def _check_undoable(entity_model, entities):
+    """(the survivor, locked; the losers to bring back), or MergeError saying why not."""
     survivor = entity_model._base_manager.select_for_update().filter(pk=entities[0].pk).first()
     if survivor is None:
         raise MergeError("The record the others were merged into has since been deleted.")
@@ -73,29 +106,7 @@ def undo_merge(undo_point: Revision, *, user=None) -> models.Model:
             f"The address “{taken.first().slug}” now belongs to another record; "
             "change that record's slug first."
         )
-
-    content_type = ContentType.objects.get_for_model(entity_model)
-    FormerSlug.objects.filter(
-        content_type=content_type, object_id=survivor.pk, slug__in=[o.slug for o in losers]
-    ).delete()
-    restore_order = [entity_model, *(m for m in by_model if m is not entity_model)]
-    for model in restore_order:
-        _restore(model, by_model[model])
-
-    comment = UNDONE_PREFIX + undo_point.comment.removeprefix(SNAPSHOT_PREFIX)
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-        restored = entity_model._base_manager.filter(pk__in=[survivor.pk, *(o.pk for o in losers)])
-        for obj in restored:  # a handful of records; each save refreshes its documents
-            obj.save()
-            reversion.add_to_revision(obj)
-    transaction.on_commit(
-        lambda: merge_undone.send(
-            sender=entity_model, survivor=survivor, loser_ids=[o.pk for o in losers], user=user
-        )
-    )
-    return entity_model._base_manager.get(pk=survivor.pk)
+    return survivor, losers
 
 
 def _restore(model, objects) -> None:

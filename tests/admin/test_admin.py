@@ -279,8 +279,7 @@ def test_add_form_creates_a_document_with_a_month_date(archivist_client, db):
         {
             "title": "Report on the Ili rebellion",
             "slug": "report-on-the-ili-rebellion",
-            "date_precision": "month",
-            "date_earliest": "1945-07-15",
+            "date": "1945-07",
             "_save": "Save",
         }
     )
@@ -288,6 +287,7 @@ def test_add_form_creates_a_document_with_a_month_date(archivist_client, db):
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     doc = Document.objects.get(title="Report on the Ili rebellion")
     assert (str(doc.date_earliest), str(doc.date_latest)) == ("1945-07-01", "1945-07-31")
+    assert doc.date_precision == "month"
     assert doc.status == Document.Status.DRAFT
     assert doc.record_number
 

@@ -10,6 +10,7 @@ from archive.partialdates import (
     Precision,
     display_partial_date,
     month_end,
+    normalize_partial_date,
     validate_partial_date,
 )
 from documents.models import Document
@@ -143,3 +144,47 @@ def test_document_set_date_fills_the_stored_bounds(text, display, bounds):
     document.set_date(text)
     assert document.date_display == display
     assert (document.date_earliest, document.date_latest) == bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "display"),
+    [
+        ("1945-07-01", "month", "July 1945"),  # the seed file's convention
+        ("1936-01-01", "year", "1936"),
+        ("1936-01-01~", "year", "c. 1936"),
+        ("1945-07-12", "day", "July 12, 1945"),
+        ("", "undated", "Undated"),
+    ],
+)
+def test_an_explicit_precision_reads_a_full_day_as_its_month_or_year(text, precision, display):
+    assert PartialDate.parse(text, precision).display() == display
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "message"),
+    [
+        ("1945-07", "day", "does not fit"),
+        ("1945", "decade", "unknown precision"),
+        ("1945", "undated", "precision says undated"),
+        ("", "month", "no date"),
+    ],
+)
+def test_a_precision_that_contradicts_the_date_is_an_error(text, precision, message):
+    with pytest.raises(ValueError, match=message):
+        PartialDate.parse(text, precision)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown_in_the_form"),
+    [
+        ("c. 1936", "1936~", "c. 1936"),
+        ("1945-7", "1945-07", "1945-07"),
+        ("1935/1936", "1935/1936", "1935/1936"),
+        ("1935-09-29", "1935-09-29", "1935-09-29"),
+        ("", "", ""),
+    ],
+)
+def test_one_normalizer_and_one_input_form(typed, stored, shown_in_the_form):
+    assert normalize_partial_date(typed) == stored
+    assert PartialDate.parse(typed).input_text() == shown_in_the_form
+    assert PartialDate.parse(shown_in_the_form) == PartialDate.parse(typed)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from documents.models import Document, DocumentPerson
 from documents.selectors import published_documents
+from documents.services.documents import document_update
 from tests.factories import (
     DocumentFactory,
     DocumentPersonFactory,
@@ -17,6 +18,8 @@ from tests.factories import (
     PersonFactory,
     PlaceFactory,
     RepositoryFactory,
+    SubjectFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,10 @@ def _document(**dates) -> Document:
 def _db_rejects(instance, constraint: str) -> None:
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         instance.save()
+
+
+def _editor():
+    return UserFactory(username="editor", is_staff=True, groups=["Editor"])
 
 
 def _search(text: str) -> list[Document]:
@@ -307,7 +314,7 @@ def test_search_drops_a_document_when_the_link_is_removed():
     link = DocumentPlaceFactory(place=place)
     assert _search("Urumchi") == [link.document]
     assert _search("Ürümqi") == [link.document]
-    link.delete()
+    document_update(document=link.document, data={"places": []}, user=_editor())
     assert _search("Urumchi") == []
     link.document.refresh_from_db()
     assert "Urumqi" not in link.document.entity_text
@@ -318,11 +325,12 @@ def test_search_follows_an_organization_abbreviation_and_a_subject():
         name="People's Commissariat of Foreign Affairs", abbreviation="NKID"
     )
     document = DocumentFactory(title="Concerning Travel of the Civil Air Fleet")
-    document.organization_links.create(organization=organization, role="mentioned")
-    document.subjects.add("Aviation")
+    aviation = SubjectFactory(name="Aviation")
+    data = {"organizations": [(organization, "mentioned")], "subjects": [aviation]}
+    document_update(document=document, data=data, user=_editor())
     assert _search("NKID") == [document]
     assert _search("aviation") == [document]
-    document.subjects.clear()
+    document_update(document=document, data={"subjects": []}, user=_editor())
     assert _search("aviation") == []
 
 

@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from documents.models import Document
 from documents.selectors import is_public, published_documents
-from documents.services import workflow
+from documents.services import publication, workflow
 from tests.admin_forms import change_url, form_data
 from tests.factories import DocumentFactory, RepositoryFactory
 
@@ -88,7 +88,7 @@ def test_invalid_transitions_are_refused(editor):
 def test_publishing_needs_title_date_summary_and_original_archive(editor):
     # A dated record without its date cannot even be stored (check constraint), so the
     # checks are shown on an unsaved one; "Undated" is the explicit way to have no date.
-    problems = workflow.publication_problems(
+    problems = publication.publication_problems(
         Document(title=" ", summary="", date_precision="day", date_earliest=None)
     )
     assert set(problems) == {"title", "date_earliest", "summary", "repository"}

@@ -3,25 +3,37 @@ revert and recovery of deleted records (on reversion's `VersionAdmin`)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import reversion
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import router, transaction
+from django.db import models, router, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.utils import mute_signals
 
 from archive.curation.history import (
+    Restore,
     changed_labels,
     changes_between,
     ensure_baseline,
     ensure_registered,
+    others_in_revision,
+    restore_in_progress,
+    restoring,
+    revert_object,
     versions_for,
 )
 from archive.curation.locking import lock_field_name
@@ -29,14 +41,11 @@ from archive.curation.locking import lock_field_name
 # Admin -------------------------------------------------------------------------------------
 
 
-def restoring(request, obj) -> tuple[bool, object | None]:
-    """(True, the object as it was before) while this request reverts or recovers `obj`;
-    the previous state is None for a recovery. Other mixins use it to judge a restore by what
-    it changes, not by the already-restored row."""
-    state = getattr(request, "_history_restore", None)
-    if obj is None or state is None or state[0] != (type(obj)._meta.label, str(obj.pk)):
-        return False, None
-    return True, state[1]
+class _RolledBack(Exception):
+    """Leaves the restore's transaction without keeping it (a preview, or an invalid form)."""
+
+    def __init__(self, response):
+        self.response = response
 
 
 class HistoryAdminMixin(VersionAdmin):
@@ -176,39 +185,92 @@ class HistoryAdminMixin(VersionAdmin):
     # Revert and recover ------------------------------------------------------------------
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Reversion's revert form, headed by what reverting would change. The object as it was
-        is remembered (see `restoring`) and its lock counter is carried forward, not back."""
+        """The revert form, headed by what reverting would change and by what it will not
+        (other records of the same revision; anything a mixin's `restore_notes` reports)."""
         pk = unquote(object_id)
         version = get_object_or_404(versions_for(self.model, pk), pk=version_id)
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            current = self.model._base_manager.select_for_update().filter(pk=pk).first()
-            if current is None:
-                raise Http404
-            request._history_restore = ((self.model._meta.label, str(pk)), current)
-            latest = versions_for(self.model, pk).order_by("-pk").first()
-            context = {
-                "history_revert_changes": changes_between(latest, version),
-                "history_version": version,
-                **(extra_context or {}),
-            }
-            return super().revision_view(request, object_id, version_id, context)
+        latest = versions_for(self.model, pk).order_by("-pk").first()
+        context = {
+            "title": f"Revert {version.object_repr}",
+            "revert": True,
+            "history_revert_changes": changes_between(latest, version),
+            "history_version": version,
+            **(extra_context or {}),
+        }
+        return self._restore_view(request, version, self.revision_form_template, context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         version = get_object_or_404(Version, pk=version_id)
-        request._history_restore = ((self.model._meta.label, str(version.object_id)), None)
-        return super().recover_view(request, version_id, extra_context)
+        if version._model._meta.concrete_model is not self.model._meta.concrete_model:
+            raise Http404
+        context = {"title": f"Recover {version.object_repr}", "recover": True}
+        return self._restore_view(
+            request, version, self.recover_form_template, {**context, **(extra_context or {})}
+        )
+
+    def restore_notes(self, request, restore: Restore, obj) -> list[str]:
+        """What restoring `obj` (already restored in memory) will not bring back for this user,
+        shown on the revert and recover pages. Mixins anywhere in the MRO add theirs by
+        defining `restore_notes` and chaining the same way (the workflow: a status the user
+        may not set)."""
+        later = getattr(super(), "restore_notes", None)
+        return list(later(request, restore, obj)) if later else []
+
+    def _restore_view(self, request, version, template, context):
+        """Restore the version's object (with its followed rows, never the other records of
+        its revision), then run the change form on it: a GET shows it and rolls back, a valid
+        POST keeps it. The object as it was is published as a `Restore` for the other mixins,
+        and its lock counter is carried forward, not back."""
+        model = self.model
+        muted = mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed)
+        try:
+            with transaction.atomic(using=router.db_for_write(model)):
+                with muted if request.method == "GET" else nullcontext():
+                    before = (
+                        model._base_manager.select_for_update().filter(pk=version.object_id).first()
+                    )
+                    if before is None and not context.get("recover"):
+                        raise Http404
+                    revert_object(version)
+                    others, count = others_in_revision(version)
+                    restore = Restore(version, before, tuple(others), count)
+                    obj = model._base_manager.get(pk=version.object_id)
+                    context["history_restore"] = restore
+                    context["history_restore_notes"] = self.restore_notes(request, restore, obj)
+                    with restoring(restore), self.create_revision(request):
+                        response = self.changeform_view(
+                            request, quote(version.object_id), request.path, context
+                        )
+                        if request.method == "POST" and response.status_code == 302:
+                            when = formats.localize(
+                                template_localtime(version.revision.date_created)
+                            )
+                            reversion.set_comment(f"Reverted to the version saved on {when}.")
+                            return response
+                        if response.status_code != 200:
+                            raise Http404
+                        response.template_name = template
+                        response.render()
+                        raise _RolledBack(response)
+        except _RolledBack as rolled_back:
+            return rolled_back.response
+        except (RevertError, models.ProtectedError) as exc:
+            messages.error(request, str(exc))
+            info = self.opts.app_label, self.opts.model_name
+            return redirect(f"{self.admin_site.name}:{info[0]}_{info[1]}_changelist")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        is_restore, before = (
-            restoring(request, self.model(pk=unquote(object_id))) if object_id else (False, None)
-        )
+        restore = restore_in_progress(self.model(pk=unquote(object_id))) if object_id else None
         lock = lock_field_name(self.model)
-        if is_restore and before is not None and lock:
+        if restore is not None and restore.before is not None and lock:
             # The revert just wrote the old counter back; keep the current one so the form is
             # checked against the record as it stands (and a stale form elsewhere still loses).
+            before = restore.before
             self.model._base_manager.filter(pk=before.pk).update(**{lock: getattr(before, lock)})
         response = super().changeform_view(request, object_id, form_url, extra_context)
-        if is_restore and request.method == "POST" and response.status_code == 302:
+        if restore is not None and request.method == "POST" and response.status_code == 302:
             messages.info(request, "Restored. The history keeps the version it replaced.")
         return response
 

@@ -13,7 +13,13 @@ from archive.curation.history.diffs import (
     version_with_lock_value,
 )
 from archive.curation.history.registration import ensure_registered, register, versions_for
-from archive.curation.history.revert import ensure_baseline, revert_to
+from archive.curation.history.restore import Restore, restore_in_progress, restoring
+from archive.curation.history.revert import (
+    ensure_baseline,
+    others_in_revision,
+    revert_object,
+    revert_to,
+)
 
 __all__ = [
     "Change",
@@ -21,7 +27,12 @@ __all__ = [
     "changes_between",
     "ensure_baseline",
     "ensure_registered",
+    "Restore",
+    "others_in_revision",
     "register",
+    "restore_in_progress",
+    "restoring",
+    "revert_object",
     "revert_to",
     "version_with_lock_value",
     "versions_for",

@@ -47,7 +47,7 @@ def revert_to(version: Version, user=None, comment: str = "") -> None:
                 .values_list(lock, flat=True)
                 .first()
             )
-        _revert_object_only(version)
+        revert_object(version)
         obj = model._base_manager.get(pk=version.object_id)
         if lock and current is not None:
             setattr(obj, lock, current + 1)
@@ -58,9 +58,10 @@ def revert_to(version: Version, user=None, comment: str = "") -> None:
         reversion.set_comment(comment or f"Reverted to the version saved on {when}.")
 
 
-def _revert_object_only(version: Version) -> None:
+def revert_object(version: Version) -> None:
     """Revert this object's own version and its followed rows, not every object that happened
-    to share the revision (a bulk action may have saved many documents together)."""
+    to share the revision (an import or a bulk action may have saved many documents together;
+    each is restored from its own history, under its own rules)."""
     model = version._model
     revision = version.revision
     relations = _follow_relations(model)
@@ -82,3 +83,19 @@ def _revert_object_only(version: Version) -> None:
                         row.delete()
     for item in keep:
         item.revert()
+
+
+def others_in_revision(version: Version, limit: int = 10) -> tuple[list[str], int]:
+    """The other records saved in `version`'s revision, which reverting it does not restore
+    (rows that travel with this object, such as its links, are not listed): the first
+    `limit` names, and how many there are."""
+    from django.contrib.contenttypes.models import ContentType
+
+    relations = _follow_relations(version._model)
+    followed = {ContentType.objects.get_for_model(related).pk for _, related, _fk in relations}
+    others = (
+        version.revision.version_set.exclude(pk=version.pk)
+        .exclude(content_type_id__in=followed)
+        .order_by("pk")
+    )
+    return [other.object_repr for other in others[:limit]], others.count()

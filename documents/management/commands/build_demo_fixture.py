@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
+from archive.curation.slugs import slug_base
 from archive.partialdates import PartialDate
 
 # Fixed, so that loading the fixture twice leaves every value as it was.
@@ -130,9 +131,30 @@ def build_fixture(seed: dict) -> list[dict]:
                 *organizations,
                 {"name": name, "parent": None, "implied": True, **extra},
             ]
-    person_slugs, org_slugs, place_slugs = _slugs(people), _slugs(organizations), _slugs(places)
+    slugs = {"people": _slugs(people), "organizations": _slugs(organizations)}
+    slugs["places"] = _slugs(places)
     documents = sorted(seed["documents"], key=lambda d: (_partial_date(d).earliest, d["id"]))
 
+    out = _vocabulary_records(documents)
+    out += _organization_records(organizations, slugs["organizations"])
+    out += [_person_record(person, slugs["people"]) for person in people]
+    out += [_place_record(place, slugs["places"]) for place in places]
+    links, tags = [], []
+    for number, seed_doc in enumerate(documents, start=1):
+        out.append(_document_record(number, seed_doc))
+        links += _link_records(number, seed_doc, slugs)
+        tags += [
+            _record(
+                "documents.taggeddocument",
+                {"content_object": [number], "tag": [slugify(topic)]},
+            )
+            for topic in seed_doc["topics"]
+        ]
+    return out + links + tags
+
+
+def _vocabulary_records(documents: list[dict]) -> list[dict]:
+    """Languages, types, archives, funders, the collection and the subjects the seed uses."""
     out = [
         _record("documents.language", {"code": code, "name": name})
         for name, code in LANGUAGES.items()
@@ -154,105 +176,75 @@ def build_fixture(seed: dict) -> list[dict]:
         raise CommandError("Two seed topics share a slug.")
     for topic in topics:
         out.append(_record("documents.subject", {"name": topic, "slug": slugify(topic)}))
+    return out
 
-    out += _organization_records(organizations, org_slugs)
-    for person in people:
-        out.append(
-            _record(
-                "people.person",
-                {
-                    "name": person["name"],
-                    "slug": person_slugs[person["name"]],
-                    "sort_name": _sort_name(person["name"]),
-                    "variants": "\n".join(person["variants"]),
-                    "description": person["description"] or "",
-                    "certainty_note": person.get("uncertain_note") or "",
-                    "notes": UNCERTAIN_ENTITY if person.get("uncertain") else "",
-                    "birth": str(person["birth_year"] or ""),
-                    "death": str(person["death_year"] or ""),
-                    "created_at": TIMESTAMP,
-                    "updated_at": TIMESTAMP,
-                },
-            )
-        )
-    for place in places:
-        note = place.get("note") or ""
-        uncertain = bool(place.get("uncertain"))
-        out.append(
-            _record(
-                "people.place",
-                {
-                    "name": place["name"],
-                    "slug": place_slugs[place["name"]],
-                    "kind": PLACE_KINDS.get(place["kind"], place["kind"]),
-                    "variants": "\n".join(place["variants"]),
-                    "description": "" if uncertain else note,
-                    "certainty_note": note if uncertain else "",
-                    "notes": UNCERTAIN_ENTITY if uncertain else "",
-                    "parent": None,
-                    "latitude": None if place["lat"] is None else f"{place['lat']:.5f}",
-                    "longitude": None if place["lon"] is None else f"{place['lon']:.5f}",
-                    "created_at": TIMESTAMP,
-                    "updated_at": TIMESTAMP,
-                },
-            )
-        )
 
-    links, tags = [], []
-    for number, seed_doc in enumerate(documents, start=1):
-        out.append(_document_record(number, seed_doc))
-        marked = _uncertain_links(seed_doc)
-        seen = set()
-        for kind, entries, slugs, model in (
-            ("people", seed_doc["people"], person_slugs, "documents.documentperson"),
-            (
-                "organizations",
-                seed_doc["organizations"],
-                org_slugs,
-                "documents.documentorganization",
-            ),
-        ):
-            field = model.removeprefix("documents.document")
-            for entry in entries:
-                key = (field, slugs[entry["name"]], entry["role"])
-                if key in seen:
-                    continue
-                seen.add(key)
-                names = {entry["name"], entry.get("abbreviation")}
-                uncertain = bool(entry.get("uncertain")) or any((kind, n) in marked for n in names)
-                links.append(
-                    _record(
-                        model,
-                        {
-                            "document": [number],
-                            field: [key[1]],
-                            "role": entry["role"],
-                            "uncertain": uncertain,
-                            "note": "",
-                        },
-                    )
-                )
-        for name in dict.fromkeys(seed_doc["places"]):
-            links.append(
-                _record(
-                    "documents.documentplace",
-                    {
-                        "document": [number],
-                        "place": [place_slugs[name]],
-                        "role": "mentioned",
-                        "uncertain": ("places", name) in marked,
-                        "note": "",
-                    },
-                )
-            )
-        for topic in seed_doc["topics"]:
-            tags.append(
-                _record(
-                    "documents.taggeddocument",
-                    {"content_object": [number], "tag": [slugify(topic)]},
-                )
-            )
-    return out + links + tags
+def _person_record(person: dict, slugs: dict[str, str]) -> dict:
+    return _record(
+        "people.person",
+        {
+            "name": person["name"],
+            "slug": slugs[person["name"]],
+            "sort_name": _sort_name(person["name"]),
+            "variants": "\n".join(person["variants"]),
+            "description": person["description"] or "",
+            "certainty_note": person.get("uncertain_note") or "",
+            "notes": UNCERTAIN_ENTITY if person.get("uncertain") else "",
+            "birth": str(person["birth_year"] or ""),
+            "death": str(person["death_year"] or ""),
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        },
+    )
+
+
+def _place_record(place: dict, slugs: dict[str, str]) -> dict:
+    note = place.get("note") or ""
+    uncertain = bool(place.get("uncertain"))
+    return _record(
+        "people.place",
+        {
+            "name": place["name"],
+            "slug": slugs[place["name"]],
+            "kind": PLACE_KINDS.get(place["kind"], place["kind"]),
+            "variants": "\n".join(place["variants"]),
+            "description": "" if uncertain else note,
+            "certainty_note": note if uncertain else "",
+            "notes": UNCERTAIN_ENTITY if uncertain else "",
+            "parent": None,
+            "latitude": None if place["lat"] is None else f"{place['lat']:.5f}",
+            "longitude": None if place["lon"] is None else f"{place['lon']:.5f}",
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        },
+    )
+
+
+def _link_records(number: int, seed_doc: dict, slugs: dict[str, dict[str, str]]) -> list[dict]:
+    """The document's person, organization and place links, each (entity, role) once."""
+    marked = _uncertain_links(seed_doc)
+    links, seen = [], set()
+    for kind, model in (
+        ("people", "documents.documentperson"),
+        ("organizations", "documents.documentorganization"),
+    ):
+        field = model.removeprefix("documents.document")
+        for entry in seed_doc[kind]:
+            key = (field, slugs[kind][entry["name"]], entry["role"])
+            if key in seen:
+                continue
+            seen.add(key)
+            names = {entry["name"], entry.get("abbreviation")}
+            uncertain = bool(entry.get("uncertain")) or any((kind, n) in marked for n in names)
+            fields = {"document": [number], field: [key[1]], "role": entry["role"]}
+            links.append(_record(model, {**fields, "uncertain": uncertain, "note": ""}))
+    for name in dict.fromkeys(seed_doc["places"]):
+        fields = {"document": [number], "place": [slugs["places"][name]], "role": "mentioned"}
+        uncertain = ("places", name) in marked
+        links.append(
+            _record("documents.documentplace", {**fields, "uncertain": uncertain, "note": ""})
+        )
+    return links
 
 
 def _organization_records(organizations: list[dict], slugs: dict[str, str]) -> list[dict]:
@@ -314,7 +306,7 @@ def _document_record(number: int, seed_doc: dict) -> dict:
         "documents.document",
         {
             "record_number": number,
-            "slug": slugify(seed_doc["title"])[:255],
+            "slug": slug_base(seed_doc["title"], "document"),
             "title": seed_doc["title"],
             "date_precision": str(date.precision),
             "date_earliest": date.earliest.isoformat(),

@@ -35,7 +35,22 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Import documents with their entity links from a CSV or JSON file."
+    help = (
+        "Import documents with their entity links from a CSV or JSON file. An empty cell keeps "
+        "the value; '-' clears it (see documents/interchange/formats.py)."
+    )
+
+    def _details(self, row):
+        """A row's loud warnings, messages, and each changed field before → after."""
+        if row.action != REJECTED:
+            for warning in row.warnings:
+                self.stdout.write(self.style.WARNING(f"{'':>16}WARNING: {warning}"))
+        for message in row.messages:
+            self.stdout.write(f"{'':>16}{message}")
+        if row.action == REJECTED:
+            return
+        for change in row.changes:
+            self.stdout.write(f"{'':>18}{change.field}: {change.before} → {change.after}")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The file to import ('-' reads standard input).")
@@ -81,8 +96,7 @@ class Command(BaseCommand):
                 line = f"row {row.number:>5}  #{number!s:<7} {row.action:<9} {row.title[:70]}"
                 style = self.style.ERROR if row.action == REJECTED else (lambda s: s)
                 self.stdout.write(style(line))
-                for message in row.messages:
-                    self.stdout.write(f"{'':>16}{message}")
+                self._details(row)
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
         for label, names in report.new_entities:
