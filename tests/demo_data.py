@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from documents.search.entity_text import sync_record_number_sequence
+from documents.services.record_numbers import sync_record_number_sequence
 
 
 @dataclass(frozen=True)
