@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        views.sitemap_section,
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

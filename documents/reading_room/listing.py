@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from archive.params import int_param, parse_int
 from archive.text import fold
 from documents.models import Document
 from documents.reading_room.histogram import Histogram, build_histogram, year_counts
@@ -217,8 +218,7 @@ def _known_params(querydict) -> dict[str, list[str]]:
 
 
 def _page_size(raw: list[str]) -> int:
-    value = raw[0] if raw else ""
-    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    return int_param(raw[0] if raw else "", DEFAULT_PAGE_SIZE, choices=PAGE_SIZES)
 
 
 def _snippet(headline: str | None, summary: str = "") -> str | None:
@@ -321,9 +321,10 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
     paginator = CountedPaginator(ordered, listing.page_size, listing.total)
     raw_page = data.get("page") or "1"
     try:
-        if not raw_page.isdigit() or len(raw_page) > 12:
+        number = parse_int(raw_page)
+        if number is None:
             raise InvalidPage
-        listing.page = paginator.page(int(raw_page))
+        listing.page = paginator.page(number)
     except InvalidPage:
         listing.status = 404
         pages = paginator.num_pages
