@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from archive.database import database_config
-from archive.env import env_bool, env_list, env_str
+from archive.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -84,7 +84,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SCAN_MAX_UPLOAD_MB = int(env_str("SCAN_MAX_UPLOAD_MB", "50"))
+SCAN_MAX_UPLOAD_MB = env_int("SCAN_MAX_UPLOAD_MB", 50)
+# Larger images are refused before they are decoded (a 164 KB PNG can hold 169 megapixels).
+SCAN_MAX_PIXELS = env_int("SCAN_MAX_MEGAPIXELS", 60) * 1_000_000
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"
