@@ -1,20 +1,9 @@
 """Site-wide views that need no app: the health check and the sitemap sections."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404
 
 from archive.params import parse_int
-
-
-def health(request):
-    """Liveness and database reachability for load balancers and monitors."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok", "database": "ok"})
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
 
 
 def sitemap_section(request, sitemaps, section=None, **kwargs):

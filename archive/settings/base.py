@@ -121,3 +121,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Serving: error pages, favicon ------------------------------------------------------------
+# /favicon.ico and other files browsers expect at the site's root, served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "archive" / "root"
+CSRF_FAILURE_VIEW = "archive.errors.csrf_failure"
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
