@@ -8,9 +8,13 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive site"
 
     def ready(self):
+        from django.conf import settings
+
         from archive import health
         from archive.curation import newlines as signals
 
         signals.connect()
-        # /health/: the primary database; apps register their own parts (the search index).
+        # /health/: the primary is required; a replica is optional (reads fall back).
         health.register_health_check("database", health.database_check("default"))
+        for alias in settings.DATABASE_REPLICAS:
+            health.register_health_check(alias, health.database_check(alias), critical=False)

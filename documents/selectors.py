@@ -101,3 +101,14 @@ def public_entities(model: type[models.Model]) -> models.QuerySet:
 def visible_entities(model: type[models.Model], user) -> models.QuerySet:
     """Every record for staff who may preview; `public_entities` for everyone else."""
     return model.objects.all() if may_preview(user) else public_entities(model)
+
+
+def next_embargo_end():
+    """When the next published-but-embargoed document becomes public (None if none is
+    waiting): what is cached for readers must not outlive that moment."""
+    return (
+        Document.objects.filter(status=Document.Status.PUBLISHED, publish_on__gt=Now())
+        .order_by("publish_on")
+        .values_list("publish_on", flat=True)
+        .first()
+    )

@@ -1,14 +1,17 @@
 """Keep the search groundwork current when documents, links or entities change."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from archive.cache import bump_cache_version
 from documents.models import (
+    Collection,
     Document,
     DocumentOrganization,
     DocumentPerson,
     DocumentPlace,
     DocumentType,
+    Language,
     Repository,
     Subject,
     TaggedDocument,
@@ -61,3 +64,36 @@ def entity_saved(sender, instance, created=False, **kwargs):
 
 for _model in _KINDS:
     post_save.connect(entity_saved, sender=_model, dispatch_uid=f"entity_text_{_model.__name__}")
+
+
+# --- Shared-cache invalidation ---------------------------------------------------------------
+# The cached home page and unfiltered facet counts (archive/cache.py) change with any
+# publication-relevant write: documents, their links, and the names readers see. Until the
+# write path has its single hook (documents/services/), every save and delete bumps the
+# content version here. Bulk `update()`s send no signal; their callers bump it themselves.
+_CACHE_AFFECTING = (
+    Document,
+    DocumentPerson,
+    DocumentOrganization,
+    DocumentPlace,
+    TaggedDocument,
+    Person,
+    Organization,
+    Place,
+    Subject,
+    Collection,
+    Language,
+    Repository,
+    DocumentType,
+)
+
+
+def content_changed(sender, **kwargs):
+    bump_cache_version()
+
+
+for _model in _CACHE_AFFECTING:
+    for _signal in (post_save, post_delete):
+        _signal.connect(content_changed, sender=_model, dispatch_uid=f"cache_{_model.__name__}")
+for _through in (Document.collections.through, Document.original_languages.through):
+    m2m_changed.connect(content_changed, sender=_through, dispatch_uid=f"cache_{_through.__name__}")

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 
-from archive.database import database_config
-from archive.env import env_bool, env_int, env_list, env_str
+from archive.database import database_config, replica_configs
+from archive.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +40,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Chooses the database a request reads from: outside everything that queries it.
+    "archive.replicas.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's database error first.
+    "archive.resilience.DatabaseResilienceMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -71,7 +75,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(BASE_DIR)}
+_REPLICAS = replica_configs()
+DATABASES = {"default": database_config(BASE_DIR), **_REPLICAS}
+# The aliases reads are spread over (archive/replicas.py); empty: everything on the primary.
+DATABASE_REPLICAS = list(_REPLICAS)
+DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,3 +210,29 @@ AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
 )
+
+# --- Cache: Redis when CACHE_URL (or REDIS_URL) is set, else this process's memory -------------
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "archive"),
+            "TIMEOUT": 300,
+            # A slow or absent Redis must cost a request milliseconds, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Databases under faults and replicas (archive/resilience.py, archive/replicas.py) ---------
+# A read that loses its connection is retried once, waiting at most this long for the primary.
+DATABASE_RETRY_WAIT_SECONDS = env_float("DATABASE_RETRY_WAIT_SECONDS", 5.0)
+# A replica that failed is left out of the rotation this long (per process).
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+# After a write, that browser reads the primary this long (read-your-writes).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
+REPLICA_PIN_COOKIE = "archive_primary"
+REPLICA_PRIMARY_PATHS = ["/admin/"]

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from archive.params import int_param, parse_int
 from archive.text import fold
 from documents.models import Document
+from documents.reading_room.cached import cached_public
 from documents.reading_room.histogram import Histogram, build_histogram, year_counts
 from documents.search.facets import FACETS, Facet, compute_facets
 from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
@@ -217,6 +218,10 @@ def _known_params(querydict) -> dict[str, list[str]]:
     return {key: querydict.getlist(key) for key in [*PARAMS, "page"] if querydict.getlist(key)}
 
 
+def _shared(unfiltered: bool, name: str, build):
+    return cached_public(f"documents:{name}", build) if unfiltered else build()
+
+
 def _page_size(raw: list[str]) -> int:
     return int_param(raw[0] if raw else "", DEFAULT_PAGE_SIZE, choices=PAGE_SIZES)
 
@@ -281,6 +286,7 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
     narrowed to their entity and `hidden={"place": slug}` to leave that value out of its facet.
     Check `listing.status` and answer with it (400 bad date, 404 no such page).
     """
+    default_list = queryset is None
     if queryset is None:
         queryset = Document.objects.published()
     data = request.GET.copy()
@@ -309,7 +315,11 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
         return listing
 
     results = filterset.qs
-    years, undated = year_counts(results)
+    # The whole published list's counts are the same for every reader: shared, cached.
+    unfiltered = default_list and not any(
+        value for name, value in filterset.form.cleaned_data.items() if name != "sort"
+    )
+    years, undated = _shared(unfiltered, "years", lambda: year_counts(results))
     listing.histogram = build_histogram(
         years, undated, lambda start, end: listing.url(date_from=start, date_to=end)
     )
@@ -337,7 +347,9 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
         doc.snippet = _snippet(getattr(doc, "headline", None), doc.summary)
     listing.page.object_list = rows
 
-    listing.facets = compute_facets(filterset, queryset, hidden)
+    listing.facets = _shared(
+        unfiltered, "facets", lambda: compute_facets(filterset, queryset, hidden)
+    )
     for facet in listing.facets:
         chosen = listing.path_query.get(facet.param, [])
         for value in facet.values:

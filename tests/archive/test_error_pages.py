@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client
+
+from archive import errors
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLESHEET = "/static/archive/css/site.css"
@@ -50,8 +53,16 @@ def test_403_and_500_are_styled():
 
 
 @pytest.mark.urls("tests.archive.error_urls")
-def test_a_database_error_is_a_styled_503_not_a_500():
-    response = Client(raise_request_exception=False).get("/test-errors/database/")
+def test_a_database_error_is_a_styled_503_not_a_500(rf):
+    # In a view (a write: answered at once, not retried)...
+    response = Client(raise_request_exception=False).post("/test-errors/database/")
+    assert_styled(response, 503, "Temporarily unavailable")
+    assert response["Retry-After"] == "5"
+    # ...and anywhere else, through handler500.
+    try:
+        raise OperationalError("the connection is closed")
+    except OperationalError:
+        response = errors.server_error(rf.get("/"))
     assert_styled(response, 503, "Temporarily unavailable")
     assert response["Retry-After"] == "5"
 
