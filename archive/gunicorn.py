@@ -47,6 +47,9 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "archive"
+# No control socket (gunicorn 25.1+ opens one in $HOME by default, shared by every instance
+# on the machine); signals (HUP, TERM, TTIN/TTOU) are the interface. Older versions ignore it.
+control_socket_disable = True
 # Requests with oversized lines or headers are refused by gunicorn itself (400).
 limit_request_line = 8190
 limit_request_fields = 100
