@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -21,6 +22,15 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _database_url(settings_dict: dict) -> str:
+    """The test database as a DATABASE_URL (a socket directory host percent-encoded)."""
+    host = settings_dict["HOST"] or "localhost"
+    host = quote(host, safe="") if host.startswith("/") else host
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict.get("PASSWORD") else ""
+    return f"postgres://{settings_dict['USER']}{password}@{host}{port}/{settings_dict['NAME']}"
 
 
 def _get(url: str):
@@ -54,10 +64,7 @@ def server(db, tmp_path):
         SECRET_KEY="k" * 20 + "-production-secret-for-tests-" + "x" * 20,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=(
-            f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
-            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-        ),
+        DATABASE_URL=_database_url(settings_dict),
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="2",
     )
