@@ -3,10 +3,12 @@ version number.
 
 Keys carry the current content version; `bump_cache_version()` (called on every
 publication-relevant change) moves every reader to fresh keys at once, and the old entries
-simply expire. Values are also bounded in time (`timeout`), which covers what no write
-announces: an embargo lifting by itself, say. The cache is Redis in production (`CACHE_URL`)
-and process memory otherwise; if it cannot be reached the page is built uncached -- a cache
-is never a reason to fail a request.
+simply expire. Entries are built from the primary database: a replica a few milliseconds
+behind would otherwise store the old content under the new version, for every node. Values
+are also bounded in time (`timeout`), which covers what no write announces: an embargo
+lifting by itself, say. The cache is Redis in production (`CACHE_URL`) and process memory
+otherwise; if it cannot be reached the page is built uncached -- a cache is never a reason
+to fail a request.
 """
 
 import logging
@@ -16,6 +18,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+from archive.replicas import reads_from_primary
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +80,8 @@ def cached(name: str, build: Callable[[], T], timeout: int | None = DEFAULT_TIME
         return build()
     if value is not _MISSING:
         return value
-    value = build()
+    with reads_from_primary():
+        value = build()
     seconds = timeout(value) if callable(timeout) else timeout
     if seconds is None or seconds > 0:
         try:

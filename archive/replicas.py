@@ -18,6 +18,7 @@ and the request is retried on another replica or the primary (resilience.py).
 import contextvars
 import random
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 
@@ -67,6 +68,17 @@ def pick_replica() -> str | None:
 
 def current_read_alias() -> str:
     return _read_alias.get() or PRIMARY
+
+
+@contextmanager
+def reads_from_primary():
+    """Within the block, this request reads the primary (e.g. to build a shared cache entry,
+    which must not be older than the content version it is stored under)."""
+    token = _read_alias.set(None)
+    try:
+        yield
+    finally:
+        _read_alias.reset(token)
 
 
 class ReplicaRouter:
