@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sys
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,6 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support import (  # noqa: E402
     REDIS_URL,
     AppServer,
+    cache_prefix,
+    forget_cache,
     load_demo,
     log,
     production_env,
@@ -41,12 +42,21 @@ def main():
     parser.add_argument("--no-cache", action="store_true", help="no Redis: per-process cache")
     args = parser.parse_args()
 
+    prefix = cache_prefix("loadbench")
+    try:
+        run(args, prefix)
+    finally:
+        if not args.no_cache:
+            forget_cache(prefix)
+
+
+def run(args, prefix: str) -> None:
     with throwaway_database("loadbench") as database_url, scratch_directory("load-") as tmp:
         log("loading the demo collection")
         load_demo(database_url)
         extra = {}
         if not args.no_cache:
-            extra.update(CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}")
+            extra.update(CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
         if args.workers:
             extra["WEB_CONCURRENCY"] = str(args.workers)
         if args.threads:

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,6 +24,8 @@ from support import (  # noqa: E402
     REDIS_URL,
     AppServer,
     Cluster,
+    cache_prefix,
+    forget_cache,
     load_demo,
     locust_command,
     locust_env,
@@ -56,12 +57,15 @@ def main():
             cluster.psql("CREATE DATABASE archive")
             log(f"cluster on {args.pg_port}; loading the demo collection")
             load_demo(cluster.url())
+            prefix = cache_prefix("restartbench")
             env = production_env(
-                args.port, cluster.url(),
-                CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=f"restart-{uuid.uuid4().hex[:8]}",
-            )  # fmt: skip
-            with AppServer(args.port, env, tmp / "server.log") as server:
-                run(args, cluster, server, tmp)
+                args.port, cluster.url(), CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix
+            )
+            try:
+                with AppServer(args.port, env, tmp / "server.log") as server:
+                    run(args, cluster, server, tmp)
+            finally:
+                forget_cache(prefix)
         finally:
             cluster.stop()
 

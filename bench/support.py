@@ -140,6 +140,21 @@ def port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def cache_prefix(name: str) -> str:
+    """A fresh key prefix in the benchmark Redis database, for one run."""
+    return f"{name}-{secrets.token_hex(4)}"
+
+
+def forget_cache(prefix: str) -> None:
+    """Delete a run's keys (and only those) from the benchmark Redis database."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 # --- The application ---------------------------------------------------------------------------
 
 

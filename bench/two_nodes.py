@@ -31,6 +31,8 @@ from support import (  # noqa: E402
     REDIS_URL,
     AppServer,
     Cluster,
+    cache_prefix,
+    forget_cache,
     get,
     load_demo,
     log,
@@ -132,6 +134,7 @@ def main():
         primary = Cluster(args.primary_port, tmp).init(durable=False)
         replica = Cluster(args.replica_port, tmp)
         nodes = []
+        prefix = cache_prefix("twonodes")
         try:
             primary.start()
             primary.psql("CREATE DATABASE archive")
@@ -143,18 +146,19 @@ def main():
             replica.base_backup_from(primary)
             replica.start()
             log(f"replica streaming: {primary.psql('SELECT count(*) FROM pg_stat_replication')}")
-            nodes = start_nodes(args, primary, replica, tmp)
+            nodes = start_nodes(args, primary, replica, tmp, prefix)
             demonstrate(primary, replica, *nodes)
         finally:
             for node in nodes:
                 node.stop()
             replica.stop()
             primary.stop()
+            forget_cache(prefix)
     print("\nAll checks passed.")
 
 
-def start_nodes(args, primary: Cluster, replica: Cluster, tmp: Path) -> list[AppServer]:
-    shared = {"CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": f"two-nodes-{uuid.uuid4().hex[:8]}"}
+def start_nodes(args, primary, replica, tmp: Path, prefix: str) -> list[AppServer]:
+    shared = {"CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
     env_a = production_env(
         args.ports[0], primary.url(application_name="archive-node-a"),
         SEARCH_INDEX_DIR=str(tmp / "index-a"), **shared,
