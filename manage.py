@@ -6,7 +6,12 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings.dev")
+    # `serve` is the production server, so it defaults to the production settings.
+    serving = sys.argv[1:2] == ["serve"]
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE",
+        "archive.settings.production" if serving else "archive.settings.dev",
+    )
     from django.conf import settings
     from django.core.management import execute_from_command_line
 

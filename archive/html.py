@@ -5,6 +5,10 @@ anything in them. `Document.save()` runs both text fields through `sanitize_html
 only the markup a scholarly edition needs (paragraphs, emphasis, lists, tables, footnotes,
 language spans) and drops the rest, so templates can render the stored text as HTML.
 `html_to_text` gives the plain text for meta descriptions and citations.
+
+Ids in archivists' text live in their own namespace: `id="fn1"` becomes `id="text-fn1"` and
+`href="#fn1"` becomes `href="#text-fn1"`, so footnotes still work but a pasted `id="main"`
+can never collide with (or hijack links to) the page's own ids. `name` attributes are dropped.
 """
 
 import re
@@ -30,7 +34,8 @@ REMOVED_WITH_CONTENT = frozenset(
 )
 
 ALLOWED_ATTRIBUTES = {
-    # `id` anchors footnotes; `lang`/`dir` mark passages in another language or script.
+    # `id` anchors footnotes (namespaced, see ID_PREFIX); `lang`/`dir` mark passages in another
+    # language or script.
     "*": {"id", "lang", "dir"},
     "a": {"href"},
     "ol": {"start"},
@@ -39,6 +44,8 @@ ALLOWED_ATTRIBUTES = {
 }
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Every id in sanitized text starts with this; no id of the site's own pages does.
+ID_PREFIX = "text-"
 
 # The page title is the only h1, and h5/h6 add nothing an edition needs: keep such headings
 # as the nearest allowed level instead of flattening them into the text around them.
@@ -55,7 +62,8 @@ def _href(value: str) -> str | None:
     would point into this site, no other schemes."""
     value = value.strip()
     if value.startswith("#"):
-        return value if _ID.match(value[1:]) else None
+        anchor = _namespaced_id(value[1:])
+        return f"#{anchor}" if anchor else None
     try:
         parts = urlsplit(value)
     except ValueError:
@@ -67,13 +75,19 @@ def _href(value: str) -> str | None:
     return value
 
 
+def _namespaced_id(value: str) -> str | None:
+    """`fn1` -> `text-fn1` (and `text-fn1` stays as it is, so sanitizing is idempotent)."""
+    bare = value.removeprefix(ID_PREFIX)
+    return ID_PREFIX + bare if _ID.match(bare) else None
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Check the values nh3 cannot check by itself; `None` drops the attribute."""
     value = value.strip()
     if attribute == "href":
         return _href(value)
     if attribute == "id":
-        return value if _ID.match(value) else None
+        return _namespaced_id(value)
     if attribute == "lang":
         return value if _LANG.match(value) else None
     if attribute == "dir":

@@ -1,17 +1,19 @@
-from django.conf import settings
+"""The site's addresses. Media files are never served from here, in any settings: scans reach
+readers only through the access-checked views in documents/reading_room/views/scans.py."""
+
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from archive import views
+from archive import errors, health, views
 from documents.reading_room.feeds import DocumentFeed
 from documents.reading_room.home import home
 from documents.reading_room.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", home, name="home"),
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",
@@ -26,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        views.sitemap_section,
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
@@ -38,7 +40,7 @@ urlpatterns = [
     path("", include("documents.reading_room.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

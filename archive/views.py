@@ -1,14 +1,15 @@
-"""Site-wide views that need no app: the health check."""
+"""Site-wide views that need no app: the health check and the sitemap sections."""
 
-from django.db import connection
-from django.http import JsonResponse
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import Http404
+
+from archive.params import parse_int
 
 
-def health(request):
-    """Liveness and database reachability for load balancers and monitors."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok", "database": "ok"})
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+def sitemap_section(request, sitemaps, section=None, **kwargs):
+    """Django's sitemap view, its page number (`?p=`) read by the one parser: `int()` would
+    take "١" for 1, and a page that is not a plain number is no page."""
+    raw = request.GET.get("p")
+    if raw is not None and parse_int(raw) is None:
+        raise Http404("No such sitemap page.")
+    return sitemap_views.sitemap(request, sitemaps, section=section, **kwargs)

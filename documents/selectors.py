@@ -180,3 +180,14 @@ def with_visible_parents(queryset: models.QuerySet, *, user=None) -> models.Quer
 def visible_children(entity, *, user=None) -> models.QuerySet:
     """The places within a place (or bodies under an organization) `user` may see."""
     return visible_entities(type(entity), user=user).filter(parent=entity).order_by("name")
+
+
+def next_embargo_end():
+    """When the next published-but-embargoed document becomes public (None if none is
+    waiting): what is cached for readers must not outlive that moment."""
+    return (
+        Document.objects.filter(status=Document.Status.PUBLISHED, publish_on__gt=Now())
+        .order_by("publish_on")
+        .values_list("publish_on", flat=True)
+        .first()
+    )

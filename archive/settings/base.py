@@ -1,9 +1,13 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from archive.database import database_config
-from archive.env import env_bool, env_list, env_str
+from csp.constants import NONCE, NONE, SELF
+
+from archive.database import database_config, replica_configs
+from archive.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -24,20 +28,32 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "reversion",
+    "csp",
+    "axes",
     "archive",
     "people",
     "documents",
 ]
 
 MIDDLEWARE = [
+    "archive.head.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Chooses the database a request reads from: outside everything that queries it.
+    "archive.replicas.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses oversized bodies before anything reads them (needs the user: staff uploads).
+    "archive.limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's database error first.
+    "archive.resilience.DatabaseResilienceMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -60,7 +76,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(BASE_DIR)}
+_REPLICAS = replica_configs()
+DATABASES = {"default": database_config(BASE_DIR), **_REPLICAS}
+# The aliases reads are spread over (archive/replicas.py); empty: everything on the primary.
+DATABASE_REPLICAS = list(_REPLICAS)
+DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -84,7 +104,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SCAN_MAX_UPLOAD_MB = int(env_str("SCAN_MAX_UPLOAD_MB", "50"))
+SCAN_MAX_UPLOAD_MB = env_int("SCAN_MAX_UPLOAD_MB", 50)
+# Larger images are refused before they are decoded (a 164 KB PNG can hold 169 megapixels).
+SCAN_MAX_PIXELS = env_int("SCAN_MAX_MEGAPIXELS", 60) * 1_000_000
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"
@@ -132,3 +154,99 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Serving: error pages, favicon ------------------------------------------------------------
+# /favicon.ico and other files browsers expect at the site's root, served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "archive" / "root"
+CSRF_FAILURE_VIEW = "archive.errors.csrf_failure"
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
+
+# --- Request and upload caps (archive/limits.py) ----------------------------------------------
+# Checked against Content-Length before the body is read; staff under UPLOAD_PATH_PREFIX get
+# the upload cap (several scans or an import file in one form).
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_KB", 1024) * 1024
+UPLOAD_MAX_BODY_BYTES = env_int("UPLOAD_MAX_BODY_MB", 4 * SCAN_MAX_UPLOAD_MB) * 1024 * 1024
+UPLOAD_PATH_PREFIX = "/admin/"
+
+# --- Content-Security-Policy and Permissions-Policy -------------------------------------------
+# No inline script or style anywhere unless it carries the request's nonce
+# (`nonce="{{ request.csp_nonce }}"`); map tiles are the only outside resource.
+
+
+def _tile_origin(url: str) -> list[str]:
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_tile_origin(MAP_TILES_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"], "picture-in-picture": []}  # fmt: skip
+
+# --- Admin sign-in: throttling and lockout with an audit trail (django-axes) ------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
+# refused (429) for LOGIN_LOCKOUT_MINUTES, even with the right password. Every attempt is
+# kept in the admin ("Axes": access attempts, failures, logins); `manage.py axes_reset` lifts
+# a lockout at once.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
+# The client's address: REMOTE_ADDR, unless the site sits behind TRUSTED_PROXY_COUNT reverse
+# proxies that append to X-Forwarded-For (never trust the header otherwise: it is forgeable).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# --- Cache: Redis when CACHE_URL (or REDIS_URL) is set, else this process's memory -------------
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "archive"),
+            "TIMEOUT": 300,
+            # A slow or absent Redis must cost a request milliseconds, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Databases under faults and replicas (archive/resilience.py, archive/replicas.py) ---------
+# A read that loses its connection is retried once, waiting at most this long for the primary.
+DATABASE_RETRY_WAIT_SECONDS = env_float("DATABASE_RETRY_WAIT_SECONDS", 5.0)
+# A replica that failed is left out of the rotation this long (per process).
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+# After a write, that browser reads the primary this long (read-your-writes).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
+REPLICA_PIN_COOKIE = "archive_primary"
+REPLICA_PRIMARY_PATHS = ["/admin/"]

@@ -8,3 +8,11 @@ from archive.settings.dev import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="archive-test-media-"))
+
+# A second connection to the test database, for the read-replica tests: it sees only what is
+# committed, as a lagging replica would. Reads go to it only where a test lists it in
+# DATABASE_REPLICAS (empty here, so every other test reads the primary).
+DATABASES["test_replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICAS = []
+# Each test process its own cache, whatever CACHE_URL says (tests clear it).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

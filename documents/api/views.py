@@ -16,6 +16,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from archive.params import parse_int
 from documents.api.bulk import downloads_index
 from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
@@ -208,9 +209,10 @@ def api_root(request):
 def _positive_int(raw: str | None, default: int, name: str) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
+    value = parse_int(raw, max_digits=MAX_PAGE_DIGITS)
+    if value is None:
         raise ValueError(f"“{name}” must be a whole number of at least 1, not “{raw[:20]}”.")
-    return int(raw)
+    return value
 
 
 def _page_link(request, number: int) -> str:

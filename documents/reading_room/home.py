@@ -5,6 +5,7 @@ from django.db.models import Count, Max, Min
 from django.shortcuts import render
 
 from documents.models import Collection, Repository
+from documents.reading_room.cached import cached_public
 from documents.reading_room.related import LIST_FIELDS
 from documents.selectors import ENTITY_DOCUMENTS, public_entities_joined, published_documents
 from people.models import Organization, Person, Place
@@ -29,7 +30,13 @@ def _by_document_count(model, tiebreak="name"):
 
 
 def home(request):
-    """What the archive holds, a search box and ways in. Published documents only."""
+    """What the archive holds, a search box and ways in. Published documents only.
+
+    The same for every reader, so built once per content version (cached.py)."""
+    return render(request, "documents/home.html", cached_public("home", _home_context))
+
+
+def _home_context() -> dict:
     published = published_documents()
     holdings = published.aggregate(
         count=Count("pk"), first=Min("date_earliest"), last=Max("date_latest")
@@ -37,7 +44,7 @@ def home(request):
     people = _by_document_count(Person, "sort_name")
     organizations = _by_document_count(Organization)
     places = _by_document_count(Place)
-    context = {
+    return {
         "description": getattr(settings, "ARCHIVE_DESCRIPTION", "") or DEFAULT_DESCRIPTION,
         "document_count": holdings["count"],
         "first_year": holdings["first"].year if holdings["first"] else None,
@@ -45,13 +52,14 @@ def home(request):
         "person_count": people.count(),
         "organization_count": organizations.count(),
         "place_count": places.count(),
-        "top_people": people[:TOP_COUNT],
-        "top_organizations": organizations[:TOP_COUNT],
-        "top_places": places[:TOP_COUNT],
-        "collections": _by_document_count(Collection, "title").order_by("title"),
-        "repositories": _by_document_count(Repository),
-        "recent_documents": published.only(*LIST_FIELDS, "published_at").order_by(
-            "-published_at", "-record_number"
-        )[:RECENT_COUNT],
+        "top_people": list(people[:TOP_COUNT]),
+        "top_organizations": list(organizations[:TOP_COUNT]),
+        "top_places": list(places[:TOP_COUNT]),
+        "collections": list(_by_document_count(Collection, "title").order_by("title")),
+        "repositories": list(_by_document_count(Repository)),
+        "recent_documents": list(
+            published.only(*LIST_FIELDS, "published_at").order_by(
+                "-published_at", "-record_number"
+            )[:RECENT_COUNT]
+        ),
     }
-    return render(request, "documents/home.html", context)

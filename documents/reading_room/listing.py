@@ -19,7 +19,9 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from archive.params import int_param, parse_int
 from archive.text import fold
+from documents.reading_room.cached import cached_public
 from documents.reading_room.histogram import Histogram, build_histogram, year_counts
 from documents.search.facets import FACETS, Facet, compute_facets
 from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
@@ -216,9 +218,12 @@ def _known_params(querydict) -> dict[str, list[str]]:
     return {key: querydict.getlist(key) for key in [*PARAMS, "page"] if querydict.getlist(key)}
 
 
+def _shared(unfiltered: bool, name: str, build):
+    return cached_public(f"documents:{name}", build) if unfiltered else build()
+
+
 def _page_size(raw: list[str]) -> int:
-    value = raw[0] if raw else ""
-    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    return int_param(raw[0] if raw else "", DEFAULT_PAGE_SIZE, choices=PAGE_SIZES)
 
 
 def _snippet(headline: str | None, summary: str = "") -> str | None:
@@ -292,9 +297,10 @@ def _paginate(listing: Listing, ordered, raw_page: str) -> bool:
     page was found."""
     paginator = CountedPaginator(ordered, listing.page_size, listing.total)
     try:
-        if not raw_page.isdigit() or len(raw_page) > 12:
+        number = parse_int(raw_page)
+        if number is None:
             raise InvalidPage
-        listing.page = paginator.page(int(raw_page))
+        listing.page = paginator.page(number)
     except InvalidPage:
         listing.status = 404
         pages = paginator.num_pages
@@ -327,6 +333,7 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
     their entity and `hidden={"place": slug}` to leave that value out of its facet.
     Check `listing.status` and answer with it (400 bad date, 404 no such page).
     """
+    default_list = queryset is None
     if queryset is None:
         queryset = published_documents()
     data = request.GET.copy()
@@ -348,7 +355,11 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
         return listing
 
     results = filterset.qs
-    years, undated = year_counts(results)
+    # The whole published list's counts are the same for every reader: shared, cached.
+    unfiltered = default_list and not any(
+        value for name, value in filterset.form.cleaned_data.items() if name != "sort"
+    )
+    years, undated = _shared(unfiltered, "years", lambda: year_counts(results))
     listing.histogram = build_histogram(
         years, undated, lambda start, end: listing.url(date_from=start, date_to=end)
     )
@@ -359,6 +370,8 @@ def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = Non
         ordered = _with_headlines(ordered, listing.q)
     if not _paginate(listing, ordered, data.get("page") or "1"):
         return listing
-    listing.facets = compute_facets(filterset, queryset, hidden)
+    listing.facets = _shared(
+        unfiltered, "facets", lambda: compute_facets(filterset, queryset, hidden)
+    )
     _link_facet_values(listing)
     return listing

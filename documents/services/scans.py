@@ -1,9 +1,13 @@
 """Scans of originals: checking uploads, making thumbnails, attaching them to documents.
 
-Every upload is opened before it is stored: a file named `.png` that Pillow cannot read as a
-PNG is refused with a message the archivist can act on, instead of breaking the public page
-later. The thumbnail is made from the same decoded image, so a file is read only once.
-Everything goes through Django's storage API, so local disk and S3 behave alike.
+Every upload is checked by its content before it is stored: a file named `.png` that Pillow
+cannot read as a PNG is refused with a message the archivist can act on, instead of breaking
+the public page later. Images are refused above `SCAN_MAX_PIXELS` before they are decoded (a
+small file can unpack to gigabytes), then decoded in full; PDFs are parsed and refused when
+they carry script, actions or embedded files; any file with web markup hidden in it (an
+image+HTML polyglot) is refused (scan_content.py). The thumbnail is made from the same decoded
+image, so a file is read only once. Everything goes through Django's storage API, so local
+disk and S3 behave alike.
 
 PDFs get no thumbnail (rasterizing needs heavy dependencies); the gallery shows a PDF badge
 and a download link instead.
@@ -22,6 +26,7 @@ from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from documents.models import Document, Scan
+from documents.services.scan_content import pdf_problem, web_markup
 
 # What the extension promises, and the format Pillow must then find in the file.
 IMAGE_FORMATS = {
@@ -97,19 +102,28 @@ def check_upload(upload) -> CheckedUpload:
         raise ValidationError("“%(name)s” is empty.", code="scan_empty", params={"name": name})
     if ext == PDF_EXTENSION:
         _check_pdf(upload, name)
-        return CheckedUpload(KIND_PDF, None)
-    return CheckedUpload(KIND_IMAGE, _thumbnail(upload, name, IMAGE_FORMATS[ext]))
+        checked = CheckedUpload(KIND_PDF, None)
+    else:
+        checked = CheckedUpload(KIND_IMAGE, _thumbnail(upload, name, IMAGE_FORMATS[ext]))
+    if web_markup(upload):
+        raise ValidationError(
+            "“%(name)s” has web page code (HTML or script) hidden in it, so it cannot be "
+            "published safely. Export the scan again from the scanning software.",
+            code="scan_markup",
+            params={"name": name},
+        )
+    return checked
 
 
 def _check_pdf(upload, name: str) -> None:
-    """A PDF starts with `%PDF-` (within its first KiB) and ends with `%%EOF`; a file that
-    does not is not a PDF or was cut short in transfer."""
+    """A PDF starts with `%PDF-` and ends with `%%EOF`; a file that does not is not a PDF or
+    was cut short in transfer. Then it must parse, with nothing in it that acts by itself."""
     upload.seek(0)
     head = upload.read(1024)
     upload.seek(max(0, upload.size - 2048))
     tail = upload.read()
     upload.seek(0)
-    if b"%PDF-" not in head:
+    if not head.startswith(b"%PDF-"):
         raise ValidationError(
             "“%(name)s” is not a PDF file (it has no PDF header). Check that it is the right "
             "file and that its name has the right extension.",
@@ -121,6 +135,14 @@ def _check_pdf(upload, name: str) -> None:
             "“%(name)s” looks cut short (the PDF has no end marker). Upload it again.",
             code="scan_invalid",
             params={"name": name},
+        )
+    problem = pdf_problem(upload)
+    if problem:
+        raise ValidationError(
+            "“%(name)s” cannot be accepted: %(problem)s. Save it again as a plain PDF "
+            "(“Print to PDF” or “Reduce file size” will do) and upload that.",
+            code="scan_unsafe_pdf",
+            params={"name": name, "problem": problem},
         )
 
 
@@ -136,6 +158,9 @@ def _thumbnail(upload, name: str, expected_format: str) -> ContentFile:
                 found = image.format
                 if found != expected_format:
                     raise _FormatMismatch(found)
+                # Refuse before decoding: the header alone says how big the pixels will be.
+                if image.width * image.height > settings.SCAN_MAX_PIXELS:
+                    raise Image.DecompressionBombError(image.size)
                 image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_MAX_HEIGHT * 2))
                 image = ImageOps.exif_transpose(image)  # loads (and so checks) the pixels
                 image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_MAX_HEIGHT), Image.Resampling.LANCZOS)
@@ -154,10 +179,10 @@ def _thumbnail(upload, name: str, expected_format: str) -> ContentFile:
         ) from None
     except Image.DecompressionBombError:
         raise ValidationError(
-            "“%(name)s” has too many pixels to process safely. Reduce its resolution and upload "
-            "it again.",
+            "“%(name)s” has too many pixels to process safely (at most %(limit)s megapixels). "
+            "Reduce its resolution and upload it again.",
             code="scan_too_many_pixels",
-            params={"name": name},
+            params={"name": name, "limit": f"{settings.SCAN_MAX_PIXELS / 1_000_000:g}"},
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(

@@ -9,6 +9,7 @@ hooks in here, and nowhere else.
 
 from collections.abc import Iterable
 
+from archive.cache import bump_cache_version
 from documents.search.entity_text import linked_document_ids, refresh_entity_text
 
 BATCH = 10_000
@@ -17,6 +18,8 @@ BATCH = 10_000
 def documents_changed(document_ids: Iterable[int]) -> None:
     """These documents were created, changed or deleted: bring what search reads up to date."""
     ids = sorted({int(i) for i in document_ids if i is not None})
+    if ids:
+        bump_cache_version()  # cached home page and unfiltered counts (archive/cache.py)
     for start in range(0, len(ids), BATCH):
         refresh_entity_text(ids[start : start + BATCH])
 

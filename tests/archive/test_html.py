@@ -27,8 +27,8 @@ HOSTILE = (
         '<ul><li>a</li></ul><ol start="3"><li>b</li></ol>',
         "<blockquote><p>Quoted</p></blockquote>",
         "<h2>Part</h2><h3>Section</h3><h4>Item</h4>",
-        '<p>Text<sup><a href="#fn1" id="fnref1" rel="noopener noreferrer">1</a></sup></p>'
-        '<section><p id="fn1">The note.</p></section>',
+        '<p>Text<sup><a href="#text-fn1" id="text-fnref1" rel="noopener noreferrer">1</a></sup>'
+        '</p><section><p id="text-fn1">The note.</p></section>',
         '<aside><a href="https://www.wilsoncenter.org/x?a=1&amp;b=2" rel="noopener noreferrer">'
         "source</a></aside>",
         '<p><a href="mailto:archive@example.org" rel="noopener noreferrer">write</a></p>',
@@ -74,6 +74,29 @@ def test_allowed_markup_is_kept_unchanged(html):
 )
 def test_everything_else_is_stripped(html, expected):
     assert sanitize_html(html) == expected
+
+
+def test_ids_are_namespaced_and_footnote_links_follow():
+    html = (
+        '<p id="main">Text<sup><a href="#fn1" id="fnref1">1</a></sup></p>'
+        '<section><p id="fn1" name="fn1">The note. <a href="#fnref1" name="back">back</a></p>'
+        '</section><p><a href="#document-title">title</a></p>'
+    )
+    assert sanitize_html(html) == (
+        '<p id="text-main">Text<sup><a href="#text-fn1" id="text-fnref1" '
+        'rel="noopener noreferrer">1</a></sup></p><section><p id="text-fn1">The note. '
+        '<a href="#text-fnref1" rel="noopener noreferrer">back</a></p></section>'
+        '<p><a href="#text-document-title" rel="noopener noreferrer">title</a></p>'
+    )
+    assert sanitize_html(sanitize_html(html)) == sanitize_html(html)
+
+
+def test_a_translation_cannot_take_over_the_page_ids(client, db):
+    doc = DocumentFactory(full_text='<p id="main">Hijack</p><p id="document-title">x</p>')
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert html.count('id="main"') == 1
+    assert html.count('id="document-title"') == 1
+    assert 'id="text-main"' in html
 
 
 def test_sanitizing_is_idempotent():

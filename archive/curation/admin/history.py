@@ -37,6 +37,7 @@ from archive.curation.history import (
     versions_for,
 )
 from archive.curation.locking import lock_field_name
+from archive.params import int_param, parse_int
 
 # Admin -------------------------------------------------------------------------------------
 
@@ -100,7 +101,8 @@ class HistoryAdminMixin(VersionAdmin):
         object_id = unquote(object_id)
         newest_first = versions_for(self.model, object_id).order_by("-pk")
         paginator = Paginator(newest_first, self.history_per_page)
-        page = paginator.get_page(request.GET.get("p"))  # odd or huge numbers: first or last
+        # A malformed number is the first page; one past the end, the last (get_page).
+        page = paginator.get_page(int_param(request.GET.get("p"), 1))
         shown = list(page.object_list)
         # One more (the version before the oldest shown) to say what that one changed.
         before = list(newest_first.filter(pk__lt=shown[-1].pk)[:1]) if shown else []
@@ -307,10 +309,10 @@ class HistoryAdminMixin(VersionAdmin):
         if request.method != "POST" or "action" not in request.POST:
             return False
         names = request.POST.getlist("action")
-        try:
-            name = names[int(request.POST.get("index", 0) or 0)]
-        except (ValueError, IndexError):
+        index = parse_int(request.POST.get("index") or "0", minimum=0)
+        if index is None or index >= len(names):
             return False
+        name = names[index]
         if name == "delete_selected":
             return True
         action = self.get_actions(request).get(name)

@@ -18,6 +18,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from archive.params import parse_int
 from archive.text import fold, folded
 from documents.reading_room.listing import build_listing
 from documents.search.facets import (
@@ -190,9 +191,10 @@ def entity_list(request, kind: Kind):
     paginator = Paginator(entities, BROWSE_PAGE_SIZE)
     raw_page = request.GET.get("page") or "1"
     try:
-        if not raw_page.isdigit() or len(raw_page) > 12:
+        number = parse_int(raw_page)
+        if number is None:
             raise InvalidPage
-        page = paginator.page(int(raw_page))
+        page = paginator.page(number)
     except InvalidPage:
         return _error(
             request,

@@ -1,0 +1,90 @@
+"""Load on the production server: `python bench/load_bench.py [--users 64] [--seconds 60]`.
+
+Creates a throwaway database next to DATABASE_URL's (dropped afterwards), loads the demo
+collection, starts `manage.py serve` (gunicorn, production settings, Redis cache from
+BENCH_REDIS_URL, default redis://127.0.0.1:6379/4) on --port, and runs locust's headless
+client with the reading room's mix (bench/locustfile.py: lists, searches, facets, documents,
+entity pages, API) for --seconds with --users concurrent readers. Prints requests per second,
+failures and p50/p95/p99 per kind of page. The load generator shares the machine with the
+server, so the numbers are a floor.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support import (  # noqa: E402
+    REDIS_URL,
+    AppServer,
+    cache_prefix,
+    forget_cache,
+    load_demo,
+    log,
+    production_env,
+    run_locust,
+    scratch_directory,
+    targets,
+)
+from throwaway import throwaway_database  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=64)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=8104)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: 2 per CPU)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default 4)")
+    parser.add_argument("--no-cache", action="store_true", help="no Redis: per-process cache")
+    args = parser.parse_args()
+
+    prefix = cache_prefix("loadbench")
+    try:
+        run(args, prefix)
+    finally:
+        if not args.no_cache:
+            forget_cache(prefix)
+
+
+def run(args, prefix: str) -> None:
+    with throwaway_database("loadbench") as database_url, scratch_directory("load-") as tmp:
+        log("loading the demo collection")
+        load_demo(database_url)
+        extra = {}
+        if not args.no_cache:
+            extra.update(CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
+        if args.workers:
+            extra["WEB_CONCURRENCY"] = str(args.workers)
+        if args.threads:
+            extra["GUNICORN_THREADS"] = str(args.threads)
+        env = production_env(args.port, database_url, **extra)
+        with AppServer(args.port, env, tmp / "server.log") as server:
+            found = targets(server.url)
+            (tmp / "targets.json").write_text(json.dumps(found))
+            log(f"warming up, then {args.users} readers for {args.seconds} s on {server.url}")
+            run_locust(server.url, 8, 5, tmp, tmp / "targets.json")
+            stats = run_locust(server.url, args.users, args.seconds, tmp, tmp / "targets.json")
+        report(stats, args, env)
+
+
+def report(stats: dict, args, env: dict) -> None:
+    workers = env.get("WEB_CONCURRENCY") or f"{2 * (os.cpu_count() or 1)} (default)"
+    print(f"\n{args.users} clients, {args.seconds} s, gunicorn workers {workers}, "
+          f"threads {env.get('GUNICORN_THREADS', '4 (default)')}, "
+          f"cache {'Redis' if 'CACHE_URL' in env else 'per process'}")  # fmt: skip
+    print(f"{'page':<14}{'requests':>10}{'failures':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for name, (count, failures, p50, p99) in sorted(stats["by_name"].items()):
+        print(f"{name:<14}{count:>10}{failures:>10}{p50:>9.0f}{p99:>9.0f}")
+    print(
+        f"\nTOTAL {stats['requests']} requests, {stats['failures']} failed, "
+        f"{stats['rps']:.0f} requests/s, p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, "
+        f"p99 {stats['p99']:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""What the reading room builds once and shares between readers: the home page and the
+unfiltered document list's year counts and facet counts.
+
+The shared cache (archive/cache.py) drops these on every publication-relevant write; the one
+change no write announces is an embargo lifting by itself, so nothing is kept past that
+moment either.
+"""
+
+from django.utils import timezone
+
+from archive.cache import DEFAULT_TIMEOUT, cached
+from documents.selectors import next_embargo_end
+
+
+def public_timeout(value=None) -> int:
+    """Seconds a page built now stays right: until the next embargo lifts, at most the
+    cache's usual lifetime."""
+    lifts = next_embargo_end()
+    if lifts is None:
+        return DEFAULT_TIMEOUT
+    return max(0, min(DEFAULT_TIMEOUT, int((lifts - timezone.now()).total_seconds())))
+
+
+def cached_public(name: str, build):
+    """`build()` for what every reader sees alike, from the shared cache when fresh."""
+    return cached(f"public:{name}", build, timeout=public_timeout)

@@ -1,0 +1,136 @@
+"""The shared cache: the home page and the unfiltered list's counts are built once per
+content version, rebuilt after any publication-relevant write, never kept past an embargo's
+end, and a cache that cannot be reached costs nothing but speed."""
+
+import datetime
+import os
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.utils import timezone
+
+from archive.cache import bump_cache_version, cache_version, cached
+from documents.models import Document
+from documents.reading_room.cached import public_timeout
+from tests.factories import DocumentFactory, DocumentPlaceFactory, PlaceFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def redis_available() -> bool:
+    host, port = "127.0.0.1", 6379
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_home_is_built_once_per_content_version(client, django_assert_max_num_queries):
+    DocumentFactory(title="First report")
+    first = client.get("/")
+    assert "First report" in first.content.decode()
+    with django_assert_max_num_queries(1):  # the embargo look-up is cached with the page
+        again = client.get("/")
+    assert again.content == first.content
+
+    DocumentFactory(title="Second report")  # a save bumps the version
+    assert "Second report" in client.get("/").content.decode()
+
+
+def test_unfiltered_list_counts_are_shared_and_filtered_ones_are_not(
+    client, django_assert_num_queries
+):
+    place = PlaceFactory(name="Kashgar", slug="kashgar")
+    DocumentPlaceFactory(place=place)
+    client.get("/documents/")
+    with django_assert_num_queries(1):  # the page of rows; counts and facets from the cache
+        response = client.get("/documents/")
+    assert "Kashgar" in response.content.decode()
+    client.get("/documents/?place=kashgar")
+    with django_assert_num_queries(10):
+        client.get("/documents/?place=kashgar")
+
+
+def test_a_new_link_shows_in_the_unfiltered_facets_at_once(client):
+    client.get("/documents/")
+    DocumentPlaceFactory(place=PlaceFactory(name="Ghulja", slug="ghulja"))
+    assert "Ghulja" in client.get("/documents/").content.decode()
+
+
+def test_withdrawing_a_document_drops_it_from_the_cached_home(client):
+    doc = DocumentFactory(title="To be withdrawn")
+    assert "To be withdrawn" in client.get("/").content.decode()
+    doc.status = Document.Status.WITHDRAWN
+    doc.save()
+    assert "To be withdrawn" not in client.get("/").content.decode()
+
+
+def test_nothing_is_kept_past_the_next_embargo():
+    assert public_timeout() == 300
+    DocumentFactory(publish_on=timezone.now() + datetime.timedelta(seconds=42))
+    assert 40 <= public_timeout() <= 42
+    DocumentFactory(publish_on=timezone.now() - datetime.timedelta(days=1))
+    assert public_timeout() <= 42
+
+
+def test_bumping_moves_to_new_keys():
+    calls = []
+    assert cached("probe", lambda: calls.append(1) or "a") == "a"
+    assert cached("probe", lambda: calls.append(1) or "b") == "a"
+    before = cache_version()
+    bump_cache_version()
+    assert cache_version() > before
+    assert cached("probe", lambda: calls.append(1) or "c") == "c"
+    assert len(calls) == 2
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_redis_cache_is_shared_between_processes_and_versioned():
+    redis_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "archive-tests",
+        }
+    }
+    with override_settings(CACHES=redis_cache):
+        cache.delete("archive:content-version")
+        assert cached("probe", lambda: "from redis") == "from redis"
+        assert cached("probe", lambda: "rebuilt") == "from redis"
+        bump_cache_version()
+        assert cached("probe", lambda: "rebuilt") == "rebuilt"
+        cache.clear()
+
+
+def test_an_unreachable_cache_only_costs_speed(client):
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    DocumentFactory(title="Still readable")
+    with override_settings(CACHES=down):
+        assert "Still readable" in client.get("/").content.decode()
+        assert client.get("/documents/").status_code == 200
+        DocumentFactory(title="Saved while the cache is down")
+        assert "Saved while the cache is down" in client.get("/").content.decode()
