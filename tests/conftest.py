@@ -9,6 +9,17 @@ import pytest
 
 # Models are imported inside the fixtures: this file is read before Django is set up.
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the process-local cache would otherwise carry
+    a page cached by one test (whose data was rolled back) into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- the demo collection --------------------------------------------------------------------
 
 

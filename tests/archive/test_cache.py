@@ -12,8 +12,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from archive.cache import bump_cache_version, cache_version, cached
-from documents.models import Document
 from documents.reading_room.cached import public_timeout
+from documents.services import workflow
 from tests.factories import DocumentFactory, DocumentPlaceFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,11 +75,10 @@ def test_a_new_link_shows_in_the_unfiltered_facets_at_once(client):
     assert "Ghulja" in client.get("/documents/").content.decode()
 
 
-def test_withdrawing_a_document_drops_it_from_the_cached_home(client):
+def test_withdrawing_a_document_drops_it_from_the_cached_home(client, editor):
     doc = DocumentFactory(title="To be withdrawn")
     assert "To be withdrawn" in client.get("/").content.decode()
-    doc.status = Document.Status.WITHDRAWN
-    doc.save()
+    workflow.withdraw(doc, editor)
     assert "To be withdrawn" not in client.get("/").content.decode()
 
 

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfWriter
 
 from documents.models import Collection, Document, Subject
 from documents.reading_room.sitemaps import SITEMAPS
@@ -68,8 +69,13 @@ def _png(name="page.png") -> SimpleUploadedFile:
 
 
 def _pdf(word: str) -> SimpleUploadedFile:
-    body = f"%PDF-1.4\n% {word}\n%%EOF\n".encode()
-    return SimpleUploadedFile("original.pdf", body, content_type="application/pdf")
+    """A real one-page PDF (uploads are checked by content) carrying `word` in its metadata."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": word})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile("original.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
 @dataclass
