@@ -1,0 +1,267 @@
+"""One search: the page of ids, the exact count, every facet's counts and the year histogram.
+
+Two engine calls, whatever is chosen: a search for the page (and the count) and one
+aggregation for the facets and histogram. Semantics are the reading room's: OR within a facet,
+AND across facets, and each facet counted over the results narrowed by every *other* facet's
+choices (tantivy filter aggregations); dates overlap the range; the embargo is applied at query
+time, so it lifts by itself; relevance ties go to the oldest, then the lowest record number.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import tantivy
+from django.conf import settings
+
+from documents.search.engine import indexer, store
+from documents.search.engine import schema as f
+from documents.search.engine.loading import embargo_micros
+from documents.search.engine.query import ParsedQuery, parse, to_query
+
+SORTS = ("relevance", "date", "-date", "title")
+MAX_PAGE_SIZE = 1000
+TIE_FETCH_LIMIT = 20_000  # equally relevant results ordered by date beyond the page, at most
+ALL_VALUES = 1_000_000  # a terms aggregation's size meaning "every value"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a list asks for. Facet values are ids (slugs are the caller's business)."""
+
+    q: str = ""
+    facets: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    date_from: date | None = None  # documents whose latest possible day is on or after it
+    date_to: date | None = None  # documents whose earliest possible day is on or before it
+    sort: str = ""  # relevance (when there are words), date, -date or title; "" = the default
+    page: int = 1
+    page_size: int = 10
+    within: tuple[str, int] | None = None  # an entity page: (facet, id), left out of its facet
+    facet_limit: int | None = 100  # values per facet (most frequent first); None: all
+    with_facets: bool = True
+    with_histogram: bool = True
+    now: datetime | None = None  # the moment embargoes are compared with (default: now)
+
+
+@dataclass
+class SearchResult:
+    ids: list[int]  # the page, in order
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    query: ParsedQuery
+    facet_counts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    facet_truncated: dict[str, bool] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)
+    undated: int = 0
+    first_year: int | None = None
+    last_year: int | None = None
+    engine_ms: float = 0.0
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def page_exists(self) -> bool:
+        return self.page <= self.num_pages
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Answer `request` from the live index (after applying pending changes when inline)."""
+    if settings.SEARCH_INLINE:
+        indexer.apply_inline()
+    started = time.perf_counter()
+    searcher = store.open_current().searcher()
+    parsed = parse(request.q)
+    sort = _sort(request.sort, parsed)
+    page_size = max(1, min(int(request.page_size), MAX_PAGE_SIZE))
+    page = max(1, int(request.page))
+    chosen = {k: sorted({int(v) for v in vs}) for k, vs in request.facets.items() if vs}
+    unknown = set(chosen) - set(f.FACET_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown facet(s): {', '.join(sorted(unknown))}")
+    base = _base_query(request, parsed)
+    narrowed = _and(base, *(_facet_filter(name, values) for name, values in chosen.items()))
+    result = SearchResult([], 0, page, page_size, sort, parsed)
+    result.ids, result.total = _page(searcher, narrowed, sort, page, page_size)
+    if request.with_facets or request.with_histogram:
+        _aggregate(searcher, base, chosen, request, result)
+    result.engine_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _sort(requested: str, parsed: ParsedQuery) -> str:
+    """As the reading room: the reader's choice, else relevance when searching, else date;
+    relevance without words to rank by is date order (every score would be equal)."""
+    sort = requested if requested in SORTS else ""
+    if sort == "relevance" and not parsed.ranks:
+        sort = ""
+    return sort or ("relevance" if parsed.ranks else "date")
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+def _and(*queries: tantivy.Query | None) -> tantivy.Query:
+    present = [q for q in queries if q is not None]
+    if len(present) == 1:
+        return present[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in present])
+
+
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """A condition that must hold but adds nothing to relevance."""
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
+def _base_query(request: SearchRequest, parsed: ParsedQuery) -> tantivy.Query:
+    """Words, embargo, dates and the entity of an entity page: everything but facets."""
+    s = f.schema()
+    now = request.now or datetime.now(UTC)
+    parts = [
+        _filter(
+            tantivy.Query.range_query(
+                s, f.EMBARGO, tantivy.FieldType.Integer, upper_bound=embargo_micros(now)
+            )
+        )
+    ]
+    if parsed.matches_nothing:
+        parts.append(tantivy.Query.empty_query())
+    elif parsed.root is not None:
+        parts.append(to_query(parsed.root))
+    if request.date_from is not None:
+        parts.append(_filter(_day_range(f.LATEST, lower=request.date_from)))
+    if request.date_to is not None:
+        parts.append(_filter(_day_range(f.EARLIEST, upper=request.date_to)))
+    if request.within is not None:
+        facet, value = request.within
+        parts.append(_facet_filter(facet, [int(value)]))
+    return _and(*parts)
+
+
+def _day_range(field_name: str, lower: date | None = None, upper: date | None = None):
+    return tantivy.Query.range_query(
+        f.schema(),
+        field_name,
+        tantivy.FieldType.Integer,
+        lower_bound=lower.toordinal() if lower else None,
+        upper_bound=upper.toordinal() if upper else None,
+    )
+
+
+def _facet_filter(name: str, values: Sequence[int]) -> tantivy.Query:
+    if name not in f.FACET_FIELDS:
+        raise ValueError(f"Unknown facet: {name}")
+    return _filter(tantivy.Query.term_set_query(f.schema(), name, list(values)))
+
+
+def _facet_filter_text(chosen: Mapping[str, Sequence[int]], leave_out: str | None) -> str:
+    """The same facet filters in tantivy's query language, for filter aggregations."""
+    parts = [
+        f"{name}: IN [{' '.join(str(int(v)) for v in values)}]"
+        for name, values in sorted(chosen.items())
+        if name != leave_out
+    ]
+    return " AND ".join(parts) if parts else "*"
+
+
+# The page -----------------------------------------------------------------------------------
+
+_ORDER = {
+    "date": (f.DATE_ASC, tantivy.Order.Asc),
+    "-date": (f.DATE_DESC, tantivy.Order.Desc),
+    "title": (f.TITLE_KEY, tantivy.Order.Asc),
+}
+
+
+def _page(searcher, query, sort: str, page: int, size: int) -> tuple[list[int], int]:
+    offset = (page - 1) * size
+    if sort != "relevance":
+        order_field, order = _ORDER[sort]
+        found = searcher.search(query, size, order_by_field=order_field, offset=offset, order=order)
+        hits = [address for _, address in found.hits]
+        return _ids(searcher, hits), found.count
+    found = searcher.search(query, offset + size)
+    hits = found.hits
+    if len(hits) <= offset:
+        return [], found.count
+    return _ids(searcher, _by_relevance(searcher, query, hits, offset, size, found.count)), (
+        found.count
+    )
+
+
+def _ids(searcher, addresses) -> list[int]:
+    return [int(v) for v in searcher.fast_field_values(f.ID, addresses)] if addresses else []
+
+
+def _by_relevance(searcher, query, hits, offset: int, size: int, total: int) -> list:
+    """The page's addresses by score, equal scores oldest first (then by record number).
+
+    Every result scoring like one on the page is fetched (up to `TIE_FETCH_LIMIT` more), so
+    the tie order is exact across page boundaries."""
+    window = hits[offset : offset + size]
+    scores = {score for score, _ in window}
+    lowest = min(scores)
+    limit = offset + size
+    while len(hits) == limit and hits[-1][0] == lowest and limit < total:
+        limit = min(total, limit * 2, offset + size + TIE_FETCH_LIMIT)
+        if limit == len(hits):
+            break
+        hits = searcher.search(query, limit, count=False).hits
+    above = sum(1 for score, _ in hits if score > max(scores))
+    tied = [(score, address) for score, address in hits if score in scores]
+    keys = searcher.fast_field_values(f.DATE_ASC, [address for _, address in tied])
+    ordered = sorted(zip(tied, keys, strict=True), key=lambda pair: (-pair[0][0], pair[1]))
+    start = offset - above
+    return [address for (_, address), _ in ordered[start : start + size]]
+
+
+# Facets and histogram -------------------------------------------------------------------------
+
+
+def _terms(field_name: str, size: int) -> dict:
+    return {"terms": {"field": field_name, "size": size, "segment_size": ALL_VALUES}}
+
+
+def _aggregate(searcher, base, chosen, request: SearchRequest, result: SearchResult) -> None:
+    size = ALL_VALUES if request.facet_limit is None else max(1, int(request.facet_limit))
+    within = request.within or (None, None)
+    aggs: dict = {}
+    if request.with_facets:
+        for name in f.FACET_FIELDS:
+            sub = {"values": _terms(name, size)}
+            for value in chosen.get(name, ()):
+                sub[f"chosen_{value}"] = {"filter": f"{name}:{int(value)}"}
+            aggs[f"facet_{name}"] = {"filter": _facet_filter_text(chosen, name), "aggs": sub}
+    if request.with_histogram:
+        aggs["all"] = {
+            "filter": _facet_filter_text(chosen, None),
+            "aggs": {
+                "years": _terms(f.YEAR, ALL_VALUES),
+                "first": {"min": {"field": f.EARLIEST}},
+                "last": {"max": {"field": f.LATEST}},
+            },
+        }
+    answer = searcher.aggregate(base, aggs)
+    for name in f.FACET_FIELDS if request.with_facets else ():
+        bucket = answer[f"facet_{name}"]
+        counts = {int(b["key"]): int(b["doc_count"]) for b in bucket["values"]["buckets"]}
+        for value in chosen.get(name, ()):
+            counts[value] = int(bucket[f"chosen_{value}"]["doc_count"])
+        if within[0] == name:
+            counts.pop(int(within[1]), None)
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        result.facet_counts[name] = ordered
+        result.facet_truncated[name] = bool(bucket["values"].get("sum_other_doc_count"))
+    if request.with_histogram:
+        everything = answer["all"]
+        result.years = {int(b["key"]): int(b["doc_count"]) for b in everything["years"]["buckets"]}
+        result.undated = result.total - sum(result.years.values())
+        first, last = everything["first"].get("value"), everything["last"].get("value")
+        result.first_year = date.fromordinal(int(first)).year if first is not None else None
+        result.last_year = date.fromordinal(int(last)).year if last is not None else None
