@@ -67,8 +67,7 @@ def search_index_dir(settings, tmp_path_factory):
     path = Path(tempfile.mkdtemp(prefix="archive-search-test-", dir=base))
     settings.SEARCH_INDEX_DIR = path
     yield path
-    from documents.search.engine import indexer, store
+    from documents.search import engine
 
-    indexer.close_writers()
-    store.forget()
+    engine.reset()
     shutil.rmtree(path, ignore_errors=True)

@@ -86,10 +86,14 @@ STORAGES = {
 
 SCAN_MAX_UPLOAD_MB = int(env_str("SCAN_MAX_UPLOAD_MB", "50"))
 
-# The search index (documents.search.engine): a directory of builds beside the database.
-# In production `manage.py search_index --follow` keeps it current; with SEARCH_INLINE (on in
-# development and tests) each search first applies pending changes in its own process.
-SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(VAR_DIR / "search")))
+# The search index (documents.search.engine), derived from the database: one directory per
+# database (by default under var/search/, named after it, so switching DATABASE_URL never
+# serves another database's index). In production `manage.py search_index --follow` keeps it
+# current; with SEARCH_INLINE (on in development and tests) each search first applies pending
+# changes in its own process.
+SEARCH_INDEX_DIR = Path(
+    env_str("SEARCH_INDEX_DIR", "") or VAR_DIR / "search" / str(DATABASES["default"]["NAME"])
+)
 SEARCH_INLINE = env_bool("SEARCH_INLINE", False)
 SEARCH_WRITER_HEAP_MB = int(env_str("SEARCH_WRITER_HEAP_MB", "32"))  # the follower's writer
 SEARCH_REBUILD_HEAP_MB = int(env_str("SEARCH_REBUILD_HEAP_MB", "256"))  # split across threads

@@ -267,3 +267,18 @@ def test_demo_searches_find_what_the_database_search_found(demo):
     for q in ("NKVD", "consulate", '"cipher unit"', "Urumqi or Kashgar", "oil -tin", "troops"):
         expected = set(Document.objects.published().search(q).values_list("pk", flat=True))
         assert set(search(SearchRequest(q=q, page_size=100)).ids) == expected, q
+
+
+def test_the_unfiltered_lists_counts_follow_new_documents_and_lifted_embargoes():
+    now = datetime.datetime.now(datetime.UTC)
+    place = PlaceFactory()
+    DocumentPlaceFactory(place=place)
+    DocumentPlaceFactory(place=place, document__publish_on=now + datetime.timedelta(days=1))
+    assert dict(search(SearchRequest(now=now)).facet_counts["place"]) == {place.pk: 1}
+    later = now + datetime.timedelta(days=2)
+    assert dict(search(SearchRequest(now=later)).facet_counts["place"]) == {place.pk: 2}
+    assert dict(search(SearchRequest(now=now)).facet_counts["place"]) == {place.pk: 1}
+    DocumentPlaceFactory(place=place)
+    result = search(SearchRequest(now=now))
+    assert dict(result.facet_counts["place"]) == {place.pk: 2}
+    assert sum(result.years.values()) + result.undated == result.total == 2

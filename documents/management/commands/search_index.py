@@ -14,7 +14,6 @@ import signal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.search import outbox
 from documents.search.engine import indexer, locks, store
 
 SHOWN = 20  # ids listed per kind of drift
@@ -105,11 +104,12 @@ class Command(BaseCommand):
         self.say(self.style.SUCCESS("The index matches the database."))
 
     def _status(self):
-        live = store.current_build()
-        self.say(f"Index directory: {store.root()}")
-        self.say(f"Live build: {live.name if live else 'none (run --rebuild)'}")
-        if live is not None:
-            self.say(f"Documents: {store.open_current().searcher().num_docs:,}")
-        self.say(f"Pending changes: {outbox.pending_count():,}")
-        writers = locks.holders(locks.WRITER)
-        self.say(f"Indexer: {writers[0] if writers else 'none running'}")
+        state = indexer.status()
+        self.say(f"Index directory: {state['directory']}")
+        self.say(f"Live build: {state['build'] or 'none (run --rebuild)'}")
+        if state["documents"] is not None:
+            self.say(f"Documents: {state['documents']:,}")
+        self.say(f"Pending changes: {state['pending']:,}")
+        self.say(f"Indexer: {state['indexer'] or 'none running'}")
+        if state["rebuilding"]:
+            self.say("A rebuild is running.")

@@ -8,14 +8,17 @@ the exact total, facet counts and the year histogram; `highlight`/`document_snip
 matches in the rows the caller then loads from PostgreSQL by id.
 """
 
+from documents.search.engine import counting, store
 from documents.search.engine.highlight import document_snippet, highlight, snippet
 from documents.search.engine.indexer import (
     Follower,
     apply_inline,
     apply_pending,
     check,
+    close_writers,
     indexed_versions,
     rebuild,
+    status,
 )
 from documents.search.engine.locks import IndexerBusy
 from documents.search.engine.query import ParsedQuery, parse
@@ -37,6 +40,15 @@ __all__ = [
     "indexed_versions",
     "parse",
     "rebuild",
+    "reset",
     "search",
     "snippet",
+    "status",
 ]
+
+
+def reset() -> None:
+    """Forget this process's writers, open indexes and kept counts (tests switch indexes)."""
+    close_writers()
+    store.forget()
+    counting.forget()

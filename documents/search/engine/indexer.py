@@ -15,12 +15,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tantivy
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from documents.search import outbox
 from documents.search.engine import locks, store
@@ -194,7 +195,7 @@ def _fill(index: tantivy.Index, path: Path, say, chunk: int, started: float) -> 
     loader, done, last = Loader(), 0, 0.0
     loader.preload_names()
     try:
-        for entries in loader.chunks(chunk):
+        for entries in _read_ahead(loader, chunk):
             for entry in entries:
                 writer.add_document(entry.to_document())
             done += len(entries)
@@ -212,6 +213,27 @@ def _fill(index: tantivy.Index, path: Path, say, chunk: int, started: float) -> 
         raise
     writer.wait_merging_threads()
     return done
+
+
+def _read_ahead(loader: Loader, chunk: int):
+    """The loader's chunks, the next one read by a second thread (and connection) while this
+    one is indexed. Not inside a transaction: another connection could not see its rows."""
+    chunks = loader.chunks(chunk)
+    if connection.in_atomic_block:
+        yield from chunks
+        return
+
+    def read():
+        return next(chunks, None)
+
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        try:
+            ahead = reader.submit(read)
+            while (entries := ahead.result()) is not None:
+                ahead = reader.submit(read)
+                yield entries
+        finally:
+            reader.submit(lambda: connection.close()).result()  # the reader thread's own
 
 
 def _catch_up_and_swap(index: tantivy.Index, path: Path, say) -> int:
@@ -289,3 +311,23 @@ def check() -> CheckReport:
         ),
         duplicated=sorted(pk for pk, n in counts.items() if n > 1),
     )
+
+
+def status() -> dict:
+    """The index's state, for `search_index --status` and health checks."""
+    live = store.current_build()
+    documents = None
+    if live is not None:
+        try:
+            documents = store.open_current().searcher().num_docs
+        except (store.SearchUnavailable, ValueError):
+            live = None
+    writers = locks.holders(locks.WRITER)
+    return {
+        "directory": str(store.root()),
+        "build": live.name if live else None,
+        "documents": documents,
+        "pending": outbox.pending_count(),
+        "indexer": str(writers[0]) if writers else None,
+        "rebuilding": rebuild_running(),
+    }

@@ -119,31 +119,30 @@ class Loader:
         ids = sorted({int(i) for i in ids})
         if not ids:
             return []
-        return self._load("AND d.id = ANY(%(ids)s)", "", {"ids": ids})
+        entries = self._rows("AND d.id = ANY(%(ids)s)", "", {"ids": ids})
+        self._attach_links(entries, "= ANY(%(ids)s)", {"ids": [e.id for e in entries]})
+        return entries
 
     def chunks(self, size: int = 5000) -> Iterator[list[Entry]]:
         """Every entry, in id order, `size` at a time (keyset pages: no long transaction)."""
         after = 0
         while True:
-            entries = self._load("AND d.id > %(after)s", f"LIMIT {int(size)}", {"after": after})
+            entries = self._rows("AND d.id > %(after)s", f"LIMIT {int(size)}", {"after": after})
             if not entries:
                 return
+            bounds = {"first": entries[0].id, "last": entries[-1].id}
+            self._attach_links(entries, "BETWEEN %(first)s AND %(last)s", bounds)
             yield entries
             after = entries[-1].id
 
-    def _load(self, range_sql: str, limit: str, params: dict) -> list[Entry]:
+    def _rows(self, range_sql: str, limit: str, params: dict) -> list[Entry]:
         indexable, indexable_params = _indexable_sql()
         named = {f"p{i}": value for i, value in enumerate(indexable_params)}
         indexable = indexable % tuple(f"%({name})s" for name in named)
         sql = _ROWS.format(indexable=indexable, range=range_sql, limit=limit)
-        params = {**params, **named}
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        entries = [self._entry(row) for row in rows]
-        if entries:
-            self._attach_links(entries)
-        return entries
+            cursor.execute(sql, {**params, **named})
+            return [self._entry(row) for row in cursor.fetchall()]
 
     @staticmethod
     def _entry(row) -> Entry:
@@ -161,18 +160,22 @@ class Loader:
         entry.values["archive"] = [archive_id] if archive_id is not None else []
         return entry
 
-    def _attach_links(self, entries: list[Entry]) -> None:
+    def _attach_links(self, entries: list[Entry], documents_sql: str, params: dict) -> None:
+        """Each kind of link as one array per document (one statement per kind)."""
+        if not entries:
+            return
         by_id = {entry.id: entry for entry in entries}
-        ids = list(by_id)
         with connection.cursor() as cursor:
             for facet, (table, document, value) in _LINKS.items():
                 cursor.execute(
-                    f"SELECT DISTINCT {document}, {value} FROM {table} "
-                    f"WHERE {document} = ANY(%s) ORDER BY 1, 2",
-                    [ids],
+                    f"SELECT {document}, array_agg(DISTINCT {value}) FROM {table} "
+                    f"WHERE {document} {documents_sql} GROUP BY {document}",
+                    params,
                 )
-                for doc_id, value_id in cursor.fetchall():
-                    by_id[doc_id].values.setdefault(facet, []).append(value_id)
+                for doc_id, values in cursor.fetchall():
+                    entry = by_id.get(doc_id)
+                    if entry is not None:  # a range also holds unpublished documents' links
+                        entry.values[facet] = values
         wanted = defaultdict(set)
         for entry in entries:
             for facet in _NAMES:

@@ -17,15 +17,15 @@ from datetime import UTC, date, datetime
 import tantivy
 from django.conf import settings
 
-from documents.search.engine import indexer, store
+from documents.search.engine import counting, indexer, store
 from documents.search.engine import schema as f
+from documents.search.engine.counting import ALL_VALUES
 from documents.search.engine.loading import embargo_micros
 from documents.search.engine.query import ParsedQuery, parse, to_query
 
 SORTS = ("relevance", "date", "-date", "title")
 MAX_PAGE_SIZE = 1000
 TIE_FETCH_LIMIT = 20_000  # equally relevant results ordered by date beyond the page, at most
-ALL_VALUES = 1_000_000  # a terms aggregation's size meaning "every value"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ def search(request: SearchRequest) -> SearchResult:
     if settings.SEARCH_INLINE:
         indexer.apply_inline()
     started = time.perf_counter()
-    searcher = store.open_current().searcher()
+    index, state = store.opened()
+    searcher = index.searcher()
     parsed = parse(request.q)
     sort = _sort(request.sort, parsed)
     page_size = max(1, min(int(request.page_size), MAX_PAGE_SIZE))
@@ -85,14 +86,37 @@ def search(request: SearchRequest) -> SearchResult:
     unknown = set(chosen) - set(f.FACET_FIELDS)
     if unknown:
         raise ValueError(f"Unknown facet(s): {', '.join(sorted(unknown))}")
-    base = _base_query(request, parsed)
+    now = embargo_micros(request.now or datetime.now(UTC))
+    base = _base_query(request, parsed, now)
     narrowed = _and(base, *(_facet_filter(name, values) for name, values in chosen.items()))
     result = SearchResult([], 0, page, page_size, sort, parsed)
     result.ids, result.total = _page(searcher, narrowed, sort, page, page_size)
     if request.with_facets or request.with_histogram:
-        _aggregate(searcher, base, chosen, request, result)
+        _count(searcher, base, chosen, request, state, now, result)
     result.engine_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _count(searcher, base, chosen, request, state, now: int, result: SearchResult) -> None:
+    size = ALL_VALUES if request.facet_limit is None else max(1, int(request.facet_limit))
+    options = (size, request.with_facets, request.with_histogram)
+    unfiltered = not (chosen or request.q.strip() or request.date_from or request.date_to)
+    if unfiltered and request.within is None:
+        counts = counting.count_unfiltered(searcher, base, state, now, *options)
+    else:
+        counts = counting.count(searcher, base, chosen, *options)
+    facets = counts.facets
+    if request.within is not None:
+        name, value = request.within
+        facets = {**facets, name: [(v, n) for v, n in facets[name] if v != int(value)]}
+    result.facet_counts, result.facet_truncated = facets, counts.truncated
+    result.years, result.first_year, result.last_year = (
+        counts.years,
+        counts.first_year,
+        counts.last_year,
+    )
+    if request.with_histogram:
+        result.undated = result.total - sum(counts.years.values())
 
 
 def _sort(requested: str, parsed: ParsedQuery) -> str:
@@ -119,17 +143,12 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.const_score_query(query, 0.0)
 
 
-def _base_query(request: SearchRequest, parsed: ParsedQuery) -> tantivy.Query:
+def _base_query(request: SearchRequest, parsed: ParsedQuery, now: int) -> tantivy.Query:
     """Words, embargo, dates and the entity of an entity page: everything but facets."""
-    s = f.schema()
-    now = request.now or datetime.now(UTC)
-    parts = [
-        _filter(
-            tantivy.Query.range_query(
-                s, f.EMBARGO, tantivy.FieldType.Integer, upper_bound=embargo_micros(now)
-            )
-        )
-    ]
+    embargo = tantivy.Query.range_query(
+        f.schema(), f.EMBARGO, tantivy.FieldType.Integer, upper_bound=now
+    )
+    parts = [_filter(embargo)]
     if parsed.matches_nothing:
         parts.append(tantivy.Query.empty_query())
     elif parsed.root is not None:
@@ -158,16 +177,6 @@ def _facet_filter(name: str, values: Sequence[int]) -> tantivy.Query:
     if name not in f.FACET_FIELDS:
         raise ValueError(f"Unknown facet: {name}")
     return _filter(tantivy.Query.term_set_query(f.schema(), name, list(values)))
-
-
-def _facet_filter_text(chosen: Mapping[str, Sequence[int]], leave_out: str | None) -> str:
-    """The same facet filters in tantivy's query language, for filter aggregations."""
-    parts = [
-        f"{name}: IN [{' '.join(str(int(v)) for v in values)}]"
-        for name, values in sorted(chosen.items())
-        if name != leave_out
-    ]
-    return " AND ".join(parts) if parts else "*"
 
 
 # The page -----------------------------------------------------------------------------------
@@ -219,49 +228,3 @@ def _by_relevance(searcher, query, hits, offset: int, size: int, total: int) -> 
     ordered = sorted(zip(tied, keys, strict=True), key=lambda pair: (-pair[0][0], pair[1]))
     start = offset - above
     return [address for (_, address), _ in ordered[start : start + size]]
-
-
-# Facets and histogram -------------------------------------------------------------------------
-
-
-def _terms(field_name: str, size: int) -> dict:
-    return {"terms": {"field": field_name, "size": size, "segment_size": ALL_VALUES}}
-
-
-def _aggregate(searcher, base, chosen, request: SearchRequest, result: SearchResult) -> None:
-    size = ALL_VALUES if request.facet_limit is None else max(1, int(request.facet_limit))
-    within = request.within or (None, None)
-    aggs: dict = {}
-    if request.with_facets:
-        for name in f.FACET_FIELDS:
-            sub = {"values": _terms(name, size)}
-            for value in chosen.get(name, ()):
-                sub[f"chosen_{value}"] = {"filter": f"{name}:{int(value)}"}
-            aggs[f"facet_{name}"] = {"filter": _facet_filter_text(chosen, name), "aggs": sub}
-    if request.with_histogram:
-        aggs["all"] = {
-            "filter": _facet_filter_text(chosen, None),
-            "aggs": {
-                "years": _terms(f.YEAR, ALL_VALUES),
-                "first": {"min": {"field": f.EARLIEST}},
-                "last": {"max": {"field": f.LATEST}},
-            },
-        }
-    answer = searcher.aggregate(base, aggs)
-    for name in f.FACET_FIELDS if request.with_facets else ():
-        bucket = answer[f"facet_{name}"]
-        counts = {int(b["key"]): int(b["doc_count"]) for b in bucket["values"]["buckets"]}
-        for value in chosen.get(name, ()):
-            counts[value] = int(bucket[f"chosen_{value}"]["doc_count"])
-        if within[0] == name:
-            counts.pop(int(within[1]), None)
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        result.facet_counts[name] = ordered
-        result.facet_truncated[name] = bool(bucket["values"].get("sum_other_doc_count"))
-    if request.with_histogram:
-        everything = answer["all"]
-        result.years = {int(b["key"]): int(b["doc_count"]) for b in everything["years"]["buckets"]}
-        result.undated = result.total - sum(result.years.values())
-        first, last = everything["first"].get("value"), everything["last"].get("value")
-        result.first_year = date.fromordinal(int(first)).year if first is not None else None
-        result.last_year = date.fromordinal(int(last)).year if last is not None else None

@@ -93,27 +93,47 @@ def ensure_current() -> Path:
 # Process-wide handles ------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_opened: dict[Path, tantivy.Index] = {}
+_opened: dict[Path, tuple[tantivy.Index, tuple]] = {}  # build -> (index, meta.json stamp)
+
+
+def _stamp(path: Path) -> tuple:
+    """Changes with every commit: tantivy rewrites the build's meta.json atomically."""
+    meta = os.stat(path / "meta.json")
+    return meta.st_mtime_ns, meta.st_size, meta.st_ino
 
 
 def open_current() -> tantivy.Index:
-    """The live index, opened once per process and build."""
+    """The live index at its latest commit, opened once per process and build.
+
+    One `readlink` and one `stat` per call: a new build is opened, a new commit is loaded
+    (`reload`, cheap: only new segments are opened) before the caller searches, so every
+    process answers from the latest commit without waiting for tantivy's file watcher."""
+    return opened()[0]
+
+
+def opened() -> tuple[tantivy.Index, tuple]:
+    """(the live index, a key that changes whenever its content may have changed)."""
     path = current_build()
-    if path is None or not (path / "meta.json").exists():
+    try:
+        if path is None:
+            raise FileNotFoundError
+        stamp = _stamp(path)
+    except FileNotFoundError:
         raise SearchUnavailable(
             "The search index has not been built yet: run `manage.py search_index --rebuild`."
-        )
-    index = _opened.get(path)
-    if index is None:
-        with _lock:
-            index = _opened.get(path)
-            if index is None:
-                index = tantivy.Index.open(str(path))
-                register(index)
-                for old in [p for p in _opened if p != path]:
-                    del _opened[old]
-                _opened[path] = index
-    return index
+        ) from None
+    with _lock:
+        known = _opened.get(path)
+        if known is None:
+            index = tantivy.Index.open(str(path))
+            register(index)
+            _opened.clear()  # one build at a time; the old one closes when unused
+        else:
+            index, seen = known
+            if seen != stamp:
+                index.reload()
+        _opened[path] = (index, stamp)
+    return index, (path, stamp)
 
 
 def forget() -> None:
