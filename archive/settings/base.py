@@ -96,8 +96,9 @@ SEARCH_INDEX_DIR = Path(
 )
 SEARCH_INLINE = env_bool("SEARCH_INLINE", False)
 SEARCH_WRITER_HEAP_MB = int(env_str("SEARCH_WRITER_HEAP_MB", "32"))  # the follower's writer
-SEARCH_REBUILD_HEAP_MB = int(env_str("SEARCH_REBUILD_HEAP_MB", "256"))  # split across threads
+SEARCH_REBUILD_HEAP_MB = int(env_str("SEARCH_REBUILD_HEAP_MB", "768"))  # split across threads
 SEARCH_THREADS = int(env_str("SEARCH_THREADS", "2"))  # indexing threads of a rebuild
+SEARCH_QUERY_THREADS = int(env_str("SEARCH_QUERY_THREADS", "2"))  # per process, for counts
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"

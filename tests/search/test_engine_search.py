@@ -282,3 +282,13 @@ def test_the_unfiltered_lists_counts_follow_new_documents_and_lifted_embargoes()
     result = search(SearchRequest(now=now))
     assert dict(result.facet_counts["place"]) == {place.pk: 2}
     assert sum(result.years.values()) + result.undated == result.total == 2
+
+
+def test_stop_words_inside_a_phrase_keep_their_places():
+    DocumentFactory(title="Orders to the cipher of the unit")
+    DocumentFactory(title="Cipher for a unit")  # the same distance
+    DocumentFactory(title="Cipher unit")
+    q = '"cipher of the unit"'
+    found = titles(q=q)
+    assert sorted(found) == ["Cipher for a unit", "Orders to the cipher of the unit"]
+    assert set(found) == set(Document.objects.published().search(q).values_list("title", flat=True))

@@ -223,3 +223,21 @@ def test_the_follower_applies_changes_and_hands_over_to_a_rebuild(settings):
     assert any("handing over" in line for line in said)
     assert any("Resumed" in line for line in said)
     assert not SearchOutbox.objects.exists()
+
+
+def test_an_index_built_for_other_fields_is_refused_or_rebuilt_in_development():
+    from documents.search import engine
+
+    kept = DocumentFactory(title="Kept")
+    apply_pending()
+    live = store.current_build()
+    older = live.with_name(live.name.replace(store.VERSION_MARK, "-v0-"))
+    engine.reset()
+    live.rename(older)
+    store.publish(older)
+    DocumentFactory(title="Added")
+    with pytest.raises(CommandError, match="built for another version of its fields"):
+        call_command("search_index", "--apply")
+    # In development and tests (SEARCH_INLINE) the next search rebuilds it on the spot.
+    assert search(SearchRequest(q="kept")).ids == [kept.pk]
+    assert not store.outdated(store.current_build())

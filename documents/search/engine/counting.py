@@ -1,19 +1,21 @@
-"""Facet counts and the year histogram of a result set: one tantivy aggregation.
+"""Facet counts and the year histogram of a result set.
 
-Each facet is counted over the results narrowed by every *other* facet's choices (a filter
-aggregation around its terms aggregation; none when no other facet is chosen), the histogram
-and the date span over the results narrowed by all of them. Counts are exact: every segment
-reports every value (`segment_size`), and chosen values are counted on their own, so one that
-falls outside the top values still shows its number.
+Each facet is counted over the results narrowed by every *other* facet's choices, the
+histogram over the results narrowed by all of them. Facets that see the same narrowing share
+one aggregation: with no facet chosen that is one call, with k chosen at most k + 1. The calls
+are independent, so `search` runs them on a small thread pool beside the page's own search
+(tantivy releases the GIL). Counts are exact: every segment reports every value, and a chosen
+value outside the top values is counted on its own.
 
-The unfiltered list (no words, facets, dates or entity: `/documents/` and the home page) is
-the same for every reader until the index changes or an embargo lifts, so each process keeps
-its counts until then.
+The unfiltered list (no words, dates or entity) is the same for every reader until the index
+changes or an embargo lifts, so each process keeps its counts until then: `/documents/`, the
+home page and a single facet's own counts on `/documents/?place=…` reuse them.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,77 +24,127 @@ import tantivy
 from documents.search.engine import schema as f
 
 ALL_VALUES = 1_000_000  # a terms aggregation's size meaning "every value"
+HISTOGRAM = "histogram"
 
 
 @dataclass
 class Counts:
     facets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     truncated: dict[str, bool] = field(default_factory=dict)
-    years: dict[int, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)  # undated documents not included
     first_year: int | None = None
     last_year: int | None = None
+
+    def update(self, other: Counts) -> None:
+        self.facets.update(other.facets)
+        self.truncated.update(other.truncated)
+        if other.years or other.first_year is not None:
+            self.years, self.first_year = other.years, other.first_year
+            self.last_year = other.last_year
 
 
 def _terms(field_name: str, size: int) -> dict:
     return {"terms": {"field": field_name, "size": size, "segment_size": ALL_VALUES}}
 
 
-def filter_text(chosen: dict[str, list[int]], leave_out: str | None) -> str:
-    """Facet choices in tantivy's query language (for filter aggregations); "" for none."""
-    return " AND ".join(
-        f"{name}: IN [{' '.join(str(int(v)) for v in values)}]"
-        for name, values in sorted(chosen.items())
-        if name != leave_out
-    )
-
-
-def _wrapped(condition: str, aggs: dict) -> dict:
-    return {"filter": condition, "aggs": aggs} if condition else aggs
-
-
-def aggregations(chosen: dict[str, list[int]], size: int, facets: bool, histogram: bool):
-    aggs: dict = {}
-    if facets:
-        for name in f.FACET_FIELDS:
-            own = {f"{name}__values": _terms(name, size)}
-            own.update(
-                {f"{name}__chosen_{v}": {"filter": f"{name}:{v}"} for v in chosen.get(name, ())}
-            )
-            condition = filter_text(chosen, name)
-            aggs.update({f"{name}__within": _wrapped(condition, own)} if condition else own)
-    if histogram:
-        dates = {
-            "years": _terms(f.YEAR, ALL_VALUES),
-            "first": {"min": {"field": f.EARLIEST}},
-            "last": {"max": {"field": f.LATEST}},
-        }
-        condition = filter_text(chosen, None)
-        aggs.update({"all__within": _wrapped(condition, dates)} if condition else dates)
-    return aggs
-
-
-def read(answer: dict, chosen: dict[str, list[int]], facets: bool, histogram: bool) -> Counts:
+def aggregate(searcher, query, wanted: list[str], size: int) -> Counts:
+    """One aggregation: the terms of each facet in `wanted` (and the histogram)."""
+    aggs = {name: _terms(name, size) for name in wanted if name != HISTOGRAM}
+    if HISTOGRAM in wanted:
+        aggs["years"] = _terms(f.YEAR, ALL_VALUES)
+        aggs["first"] = {"min": {"field": f.EARLIEST}}
+        aggs["last"] = {"max": {"field": f.LATEST}}
+    answer = searcher.aggregate(query, aggs)
     counts = Counts()
-    for name in f.FACET_FIELDS if facets else ():
-        part = answer.get(f"{name}__within", answer)
-        values = part[f"{name}__values"]
-        found = {int(b["key"]): int(b["doc_count"]) for b in values["buckets"]}
-        for value in chosen.get(name, ()):
-            found[value] = int(part[f"{name}__chosen_{value}"]["doc_count"])
-        counts.facets[name] = sorted(found.items(), key=lambda item: (-item[1], item[0]))
-        counts.truncated[name] = bool(values.get("sum_other_doc_count"))
-    if histogram:
-        part = answer.get("all__within", answer)
-        counts.years = {int(b["key"]): int(b["doc_count"]) for b in part["years"]["buckets"]}
-        first, last = part["first"].get("value"), part["last"].get("value")
-        counts.first_year = date.fromordinal(int(first)).year if first is not None else None
-        counts.last_year = date.fromordinal(int(last)).year if last is not None else None
+    for name in wanted:
+        if name == HISTOGRAM:
+            continue
+        part = answer[name]
+        found = [(int(b["key"]), int(b["doc_count"])) for b in part["buckets"]]
+        counts.facets[name] = sorted(found, key=lambda item: (-item[1], item[0]))
+        counts.truncated[name] = bool(part.get("sum_other_doc_count"))
+    if HISTOGRAM in wanted:
+        buckets = answer["years"]["buckets"]
+        counts.years = {int(b["key"]): int(b["doc_count"]) for b in buckets}
+        counts.years.pop(f.NO_YEAR, None)
+        first, last = answer["first"].get("value"), answer["last"].get("value")
+        if first is not None and int(first) != f.UNDATED:
+            counts.first_year = date.fromordinal(int(first)).year
+        if last is not None and int(last) > 0:
+            counts.last_year = date.fromordinal(int(last)).year
     return counts
 
 
-def count(searcher, base, chosen, size: int, facets: bool, histogram: bool) -> Counts:
-    answer = searcher.aggregate(base, aggregations(chosen, size, facets, histogram))
-    return read(answer, chosen, facets, histogram)
+def plan(chosen: dict[str, list[int]], facets: bool, histogram: bool) -> dict[frozenset, list]:
+    """{the chosen facets whose filters apply: what to count under them}."""
+    groups: dict[frozenset, list] = {}
+    every = frozenset(chosen)
+    for name in f.FACET_FIELDS if facets else ():
+        groups.setdefault(every - {name}, []).append(name)
+    if histogram:
+        groups.setdefault(every, []).append(HISTOGRAM)
+    return groups
+
+
+def tasks(
+    searcher,
+    base,
+    filters: dict[str, tantivy.Query],
+    chosen: dict[str, list[int]],
+    size: int,
+    options: tuple[bool, bool],
+    unfiltered: Callable[[], Counts] | None,
+) -> list[Callable[[], Counts]]:
+    """The independent aggregations a request needs; `unfiltered` (when the base is the
+    unfiltered list) answers the group under no facet filter from the kept counts."""
+    jobs = []
+    for applied, wanted in plan(chosen, *options).items():
+        if not applied and unfiltered is not None:
+            jobs.append(
+                lambda wanted=wanted: _add_chosen(
+                    searcher, base, _pick(unfiltered(), wanted), wanted, chosen
+                )
+            )
+            continue
+        query = _narrow(base, [filters[name] for name in sorted(applied)])
+        jobs.append(
+            lambda q=query, wanted=wanted: _add_chosen(
+                searcher, q, aggregate(searcher, q, wanted, size), wanted, chosen
+            )
+        )
+    return jobs
+
+
+def _narrow(base, filters: list) -> tantivy.Query:
+    if not filters:
+        return base
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [base, *filters]])
+
+
+def _pick(counts: Counts, wanted: list) -> Counts:
+    picked = Counts()
+    for name in wanted:
+        if name == HISTOGRAM:
+            picked.years, picked.first_year = counts.years, counts.first_year
+            picked.last_year = counts.last_year
+        else:
+            picked.facets[name] = counts.facets[name]
+            picked.truncated[name] = counts.truncated[name]
+    return picked
+
+
+def _add_chosen(searcher, query, counts: Counts, wanted: list, chosen: dict) -> Counts:
+    """Chosen values outside the top values (or matching nothing) counted on their own."""
+    for name in wanted:
+        missing = [v for v in chosen.get(name, ()) if v not in dict(counts.facets.get(name, ()))]
+        if not missing:
+            continue
+        known = dict(counts.facets[name])
+        for value in missing:
+            term = tantivy.Query.term_query(f.schema(), name, value)
+            known[value] = searcher.search(_narrow(query, [term]), 1).count
+        counts.facets[name] = sorted(known.items(), key=lambda item: (-item[1], item[0]))
+    return counts
 
 
 # The unfiltered list, kept per process ------------------------------------------------------
@@ -112,13 +164,14 @@ def next_embargo_end(searcher, now: int) -> int:
     return int(value) if value is not None else NEVER
 
 
-def count_unfiltered(searcher, base, key: tuple, now: int, size: int, facets, histogram):
-    """`count` for the unfiltered list, reused until the index changes or an embargo lifts."""
-    key = (*key, size, facets, histogram)
+def unfiltered_counts(searcher, base, key: tuple, now: int, size: int) -> Counts:
+    """Every facet and the histogram of the unfiltered list, reused until the index changes
+    or an embargo lifts."""
+    key = (*key, size)
     kept = _kept.get(key)
     if kept is not None and kept[1] <= now < kept[2]:
         return kept[0]
-    counts = count(searcher, base, {}, size, facets, histogram)
+    counts = aggregate(searcher, base, [*f.FACET_FIELDS, HISTOGRAM], size)
     with _lock:
         if len(_kept) > 16:
             _kept.clear()

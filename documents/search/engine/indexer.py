@@ -12,6 +12,7 @@ meanwhile (the indexer kept them, see `locks`), swap the live build, and only th
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from documents.search.engine.schema import ID, VERSION, schema
 from documents.selectors import published_or_embargoed
 
 BATCH = 2000
+logger = logging.getLogger(__name__)
 
 _lock = threading.RLock()
 _writers: dict[Path, tantivy.IndexWriter] = {}
@@ -100,7 +102,13 @@ def apply_pending(limit: int = BATCH, progress: Callable[[int], None] | None = N
 def apply_inline() -> None:
     """Development and tests: bring the index up to date in this process before a search,
     on this connection (so a test's uncommitted rows count too). Skipped when another
-    indexer holds the lock: that one applies them."""
+    indexer holds the lock: that one applies them. An index built for other fields (after an
+    upgrade) is rebuilt on the spot."""
+    live = store.current_build()
+    if live is not None and store.outdated(live) and locks.try_lock(locks.REBUILD):
+        locks.unlock(locks.REBUILD)
+        logger.warning("Rebuilding the search index %s: it was built for other fields.", live)
+        rebuild(logger.info)
     if not outbox.has_pending():
         return
     with transaction.atomic():
@@ -128,7 +136,8 @@ class Follower:
             raise locks.IndexerBusy(locks.busy_message(locks.WRITER, "An indexer"))
         try:
             store.ensure_current()
-            outbox.purge_applied() if not rebuild_running() else None
+            if not rebuild_running():
+                outbox.purge_applied()
             self.say(f"Following the search outbox (every {self.poll:g} s); Ctrl-C stops.")
             while not self._stop.is_set():
                 self._step()

@@ -21,14 +21,12 @@ from documents.search.engine import schema as f
 from documents.search.engine.analysis import fold, strip_markup
 from documents.selectors import EMBARGO_FIELD, published_or_embargoed
 
-_ROWS = f"""
-SELECT d.id, d.record_number, d.version, d.{EMBARGO_FIELD}, d.date_earliest, d.date_latest,
-       d.title, d.summary, d.full_text, d.source_citation, d.original_text, d.document_type_id,
-       d.repository_id
-FROM documents_document d
-WHERE d.id IN ({{indexable}}) {{range}}
-ORDER BY d.id {{limit}}
-"""
+# What each row gives, in `Loader._entry`'s order.
+_FIELDS = (
+    "pk", "record_number", "version", EMBARGO_FIELD, "date_earliest", "date_latest", "title",
+    "summary", "full_text", "source_citation", "original_text", "document_type_id",
+    "repository_id",
+)  # fmt: skip
 
 # facet -> (link table, document column, value column)
 _LINKS = {
@@ -72,10 +70,10 @@ class Entry:
         doc.add_unsigned(f.RECORD_NUMBER, self.record_number)
         doc.add_unsigned(f.VERSION, self.version)
         doc.add_integer(f.EMBARGO, _micros(self.embargo))
-        if self.earliest is not None:
-            doc.add_integer(f.EARLIEST, self.earliest.toordinal())
-            doc.add_integer(f.LATEST, self.latest.toordinal())
-            doc.add_integer(f.YEAR, self.earliest.year)
+        dated = self.earliest is not None
+        doc.add_integer(f.EARLIEST, self.earliest.toordinal() if dated else f.UNDATED)
+        doc.add_integer(f.LATEST, self.latest.toordinal() if dated else 0)
+        doc.add_integer(f.YEAR, self.earliest.year if dated else f.NO_YEAR)
         ascending, descending = f.date_keys(self.earliest, self.record_number)
         doc.add_unsigned(f.DATE_ASC, ascending)
         doc.add_unsigned(f.DATE_DESC, descending)
@@ -102,11 +100,6 @@ def embargo_micros(moment: datetime) -> int:
     return _micros(moment)
 
 
-def _indexable_sql() -> tuple[str, list]:
-    sql, params = published_or_embargoed().values("pk").query.sql_with_params()
-    return sql, list(params)
-
-
 class Loader:
     """Reads batches of index entries; names of linked entities are cached for one loader
     (a rebuild's, or a single batch's), so they are never older than the loader."""
@@ -119,7 +112,7 @@ class Loader:
         ids = sorted({int(i) for i in ids})
         if not ids:
             return []
-        entries = self._rows("AND d.id = ANY(%(ids)s)", "", {"ids": ids})
+        entries = self._rows(published_or_embargoed().filter(pk__in=ids))
         self._attach_links(entries, "= ANY(%(ids)s)", {"ids": [e.id for e in entries]})
         return entries
 
@@ -127,7 +120,7 @@ class Loader:
         """Every entry, in id order, `size` at a time (keyset pages: no long transaction)."""
         after = 0
         while True:
-            entries = self._rows("AND d.id > %(after)s", f"LIMIT {int(size)}", {"after": after})
+            entries = self._rows(published_or_embargoed().filter(pk__gt=after), size)
             if not entries:
                 return
             bounds = {"first": entries[0].id, "last": entries[-1].id}
@@ -135,14 +128,9 @@ class Loader:
             yield entries
             after = entries[-1].id
 
-    def _rows(self, range_sql: str, limit: str, params: dict) -> list[Entry]:
-        indexable, indexable_params = _indexable_sql()
-        named = {f"p{i}": value for i, value in enumerate(indexable_params)}
-        indexable = indexable % tuple(f"%({name})s" for name in named)
-        sql = _ROWS.format(indexable=indexable, range=range_sql, limit=limit)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {**params, **named})
-            return [self._entry(row) for row in cursor.fetchall()]
+    def _rows(self, documents, limit: int | None = None) -> list[Entry]:
+        rows = documents.order_by("pk").values_list(*_FIELDS)
+        return [self._entry(row) for row in (rows[:limit] if limit else rows)]
 
     @staticmethod
     def _entry(row) -> Entry:

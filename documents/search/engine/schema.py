@@ -13,7 +13,7 @@ import tantivy
 from documents.search.engine.analysis import ENGLISH, PLAIN
 from documents.search.facets import FACETS
 
-SCHEMA_VERSION = 1  # bump when fields change: a rebuild is then required
+SCHEMA_VERSION = 2  # bump when fields change: builds of another version are then refused
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ ID = "id"
 RECORD_NUMBER = "record_number"
 VERSION = "version"
 EMBARGO = "embargo"  # microseconds since 1970 of `publish_on`; 0 when there is none
-EARLIEST = "earliest"  # proleptic ordinal of date_earliest; absent when undated
-LATEST = "latest"
-YEAR = "year"  # year of date_earliest: the histogram's bar (absent when undated)
+# Every document has a value in every fast field (a column with gaps is several times slower
+# to filter): undated documents get values no date range can reach.
+EARLIEST = "earliest"  # proleptic ordinal of date_earliest; UNDATED when undated
+LATEST = "latest"  # ... of date_latest; 0 when undated
+YEAR = "year"  # year of date_earliest: the histogram's bar; 0 when undated
 DATE_ASC = "date_asc"  # oldest first, undated last, then record number
 DATE_DESC = "date_desc"  # sorted descending: newest first, undated last, then -record number
 TITLE_KEY = "title_key"  # lower-cased title, then record number
@@ -47,6 +49,7 @@ FACET_FIELDS = tuple(spec.param for spec in FACETS)  # multi-valued ids of each 
 
 DAY_BITS = 22  # date(9999, 12, 31).toordinal() < 2**22
 UNDATED = (1 << DAY_BITS) - 1
+NO_YEAR = 0
 
 
 @cache

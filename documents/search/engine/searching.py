@@ -9,10 +9,13 @@ time, so it lifts by itself; relevance ties go to the oldest, then the lowest re
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 
 import tantivy
 from django.conf import settings
@@ -88,23 +91,32 @@ def search(request: SearchRequest) -> SearchResult:
         raise ValueError(f"Unknown facet(s): {', '.join(sorted(unknown))}")
     now = embargo_micros(request.now or datetime.now(UTC))
     base = _base_query(request, parsed, now)
-    narrowed = _and(base, *(_facet_filter(name, values) for name, values in chosen.items()))
+    filters = {name: _facet_filter(name, values) for name, values in chosen.items()}
+    counts = [
+        _run(job) for job in _count_tasks(searcher, base, filters, chosen, request, state, now)
+    ]
     result = SearchResult([], 0, page, page_size, sort, parsed)
-    result.ids, result.total = _page(searcher, narrowed, sort, page, page_size)
-    if request.with_facets or request.with_histogram:
-        _count(searcher, base, chosen, request, state, now, result)
+    result.ids, result.total = _page(searcher, _and(base, *filters.values()), sort, page, page_size)
+    _fill(result, request, [c.result() for c in counts])
     result.engine_ms = (time.perf_counter() - started) * 1000
     return result
 
 
-def _count(searcher, base, chosen, request, state, now: int, result: SearchResult) -> None:
+def _count_tasks(searcher, base, filters, chosen, request, state, now: int):
+    if not (request.with_facets or request.with_histogram):
+        return []
     size = ALL_VALUES if request.facet_limit is None else max(1, int(request.facet_limit))
-    options = (size, request.with_facets, request.with_histogram)
-    unfiltered = not (chosen or request.q.strip() or request.date_from or request.date_to)
-    if unfiltered and request.within is None:
-        counts = counting.count_unfiltered(searcher, base, state, now, *options)
-    else:
-        counts = counting.count(searcher, base, chosen, *options)
+    unfiltered = None
+    if not (request.q.strip() or request.date_from or request.date_to or request.within):
+        unfiltered = partial(counting.unfiltered_counts, searcher, base, state, now, size)
+    options = (request.with_facets, request.with_histogram)
+    return counting.tasks(searcher, base, filters, chosen, size, options, unfiltered)
+
+
+def _fill(result: SearchResult, request: SearchRequest, parts: list[counting.Counts]) -> None:
+    counts = counting.Counts()
+    for part in parts:
+        counts.update(part)
     facets = counts.facets
     if request.within is not None:
         name, value = request.within
@@ -117,6 +129,24 @@ def _count(searcher, base, chosen, request, state, now: int, result: SearchResul
     )
     if request.with_histogram:
         result.undated = result.total - sum(counts.years.values())
+
+
+# Aggregations run on a few threads beside the page's search (tantivy releases the GIL).
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _run(job) -> Future:
+    global _pool
+    if settings.SEARCH_QUERY_THREADS <= 1:
+        done: Future = Future()
+        done.set_result(job())
+        return done
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(settings.SEARCH_QUERY_THREADS, "search")
+    return _pool.submit(job)
 
 
 def _sort(requested: str, parsed: ParsedQuery) -> str:

@@ -22,6 +22,8 @@ from django.conf import settings
 from documents.search.engine.analysis import register
 from documents.search.engine.schema import SCHEMA_VERSION, schema
 
+VERSION_MARK = f"-v{SCHEMA_VERSION}-"  # in every build's name
+
 CURRENT = "current"
 PREFIX = "gen-"
 
@@ -46,7 +48,7 @@ def new_build() -> Path:
     """An empty directory for a new build, beside the live one."""
     root().mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    path = root() / f"{PREFIX}{stamp}-v{SCHEMA_VERSION}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path = root() / f"{PREFIX}{stamp}{VERSION_MARK}{os.getpid()}-{time.monotonic_ns() % 10**6}"
     path.mkdir()
     return path
 
@@ -79,10 +81,20 @@ def prune(keep: int = 2) -> list[Path]:
     return removed
 
 
+def outdated(path: Path) -> bool:
+    """Built by a version of this code with other fields: it must be rebuilt."""
+    return VERSION_MARK not in path.name
+
+
 def ensure_current() -> Path:
     """The live build, creating an empty first one if there is none (indexer only)."""
     live = current_build()
     if live is not None and live.exists():
+        if outdated(live):
+            raise SearchUnavailable(
+                f"The search index {live.name} was built for another version of its fields: "
+                "run `manage.py search_index --rebuild`."
+            )
         return live
     path = new_build()
     create(path)
@@ -114,6 +126,11 @@ def open_current() -> tantivy.Index:
 def opened() -> tuple[tantivy.Index, tuple]:
     """(the live index, a key that changes whenever its content may have changed)."""
     path = current_build()
+    if path is not None and outdated(path):
+        raise SearchUnavailable(
+            f"The search index {path.name} was built for another version of its fields: "
+            "run `manage.py search_index --rebuild`."
+        )
     try:
         if path is None:
             raise FileNotFoundError
