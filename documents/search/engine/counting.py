@@ -75,15 +75,31 @@ def aggregate(searcher, query, wanted: list[str], size: int) -> Counts:
     return counts
 
 
-def plan(chosen: dict[str, list[int]], facets: bool, histogram: bool) -> dict[frozenset, list]:
-    """{the chosen facets whose filters apply: what to count under them}."""
+# Two halves of similar cost (multi-valued facets with many values cost most), so a large
+# result set is counted on two cores.
+HALVES = ({"person", "subject", "collection", "type"}, {"place", "organization", "language",
+          "archive", HISTOGRAM})  # fmt: skip
+
+
+def plan(chosen: dict[str, list[int]], facets: bool, histogram: bool) -> list[tuple]:
+    """[(the chosen facets whose filters apply, what to count under them)]: facets that see
+    the same narrowing share an aggregation, split in halves when there are many."""
     groups: dict[frozenset, list] = {}
     every = frozenset(chosen)
     for name in f.FACET_FIELDS if facets else ():
         groups.setdefault(every - {name}, []).append(name)
     if histogram:
         groups.setdefault(every, []).append(HISTOGRAM)
-    return groups
+    planned = []
+    for applied, wanted in groups.items():
+        if len(wanted) < 4:
+            planned.append((applied, wanted))
+            continue
+        for half in HALVES:
+            part = [name for name in wanted if name in half]
+            if part:
+                planned.append((applied, part))
+    return planned
 
 
 def tasks(
@@ -98,7 +114,7 @@ def tasks(
     """The independent aggregations a request needs; `unfiltered` (when the base is the
     unfiltered list) answers the group under no facet filter from the kept counts."""
     jobs = []
-    for applied, wanted in plan(chosen, *options).items():
+    for applied, wanted in plan(chosen, *options):
         if not applied and unfiltered is not None:
             jobs.append(
                 lambda wanted=wanted: _add_chosen(
@@ -171,8 +187,11 @@ def unfiltered_counts(searcher, base, key: tuple, now: int, size: int) -> Counts
     kept = _kept.get(key)
     if kept is not None and kept[1] <= now < kept[2]:
         return kept[0]
-    counts = aggregate(searcher, base, [*f.FACET_FIELDS, HISTOGRAM], size)
-    with _lock:
+    with _lock:  # one thread computes them; the others wait for its answer
+        kept = _kept.get(key)
+        if kept is not None and kept[1] <= now < kept[2]:
+            return kept[0]
+        counts = aggregate(searcher, base, [*f.FACET_FIELDS, HISTOGRAM], size)
         if len(_kept) > 16:
             _kept.clear()
         _kept[key] = (counts, now, next_embargo_end(searcher, now))

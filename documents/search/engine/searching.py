@@ -28,7 +28,8 @@ from documents.search.engine.query import ParsedQuery, parse, to_query
 
 SORTS = ("relevance", "date", "-date", "title")
 MAX_PAGE_SIZE = 1000
-TIE_FETCH_LIMIT = 20_000  # equally relevant results ordered by date beyond the page, at most
+TIE_FETCH_STEP = 1_000  # equally relevant results fetched beyond the page to order them by date
+TIE_FETCH_LIMIT = 50_000  # ... at most
 
 
 @dataclass(frozen=True)
@@ -241,18 +242,17 @@ def _ids(searcher, addresses) -> list[int]:
 def _by_relevance(searcher, query, hits, offset: int, size: int, total: int) -> list:
     """The page's addresses by score, equal scores oldest first (then by record number).
 
-    Every result scoring like one on the page is fetched (up to `TIE_FETCH_LIMIT` more), so
-    the tie order is exact across page boundaries."""
+    While the page's lowest score may go on past what was fetched, fetch more (a little,
+    then up to `TIE_FETCH_LIMIT`), so the tie order is exact across page boundaries (beyond
+    that many equal scores, the rest of a tie keeps the index's order)."""
     window = hits[offset : offset + size]
     scores = {score for score, _ in window}
-    lowest = min(scores)
-    limit = offset + size
-    while len(hits) == limit and hits[-1][0] == lowest and limit < total:
-        limit = min(total, limit * 2, offset + size + TIE_FETCH_LIMIT)
-        if limit == len(hits):
+    lowest, highest = min(scores), max(scores)
+    for extra in (TIE_FETCH_STEP, TIE_FETCH_LIMIT):
+        if len(hits) >= total or hits[-1][0] != lowest:
             break
-        hits = searcher.search(query, limit, count=False).hits
-    above = sum(1 for score, _ in hits if score > max(scores))
+        hits = searcher.search(query, min(total, offset + size + extra), count=False).hits
+    above = sum(1 for score, _ in hits if score > highest)
     tied = [(score, address) for score, address in hits if score in scores]
     keys = searcher.fast_field_values(f.DATE_ASC, [address for _, address in tied])
     ordered = sorted(zip(tied, keys, strict=True), key=lambda pair: (-pair[0][0], pair[1]))
