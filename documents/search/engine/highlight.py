@@ -8,6 +8,7 @@ the folded text are offsets in the original. Everything but the marks is escaped
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -117,8 +118,6 @@ def _windows(bounds, found, size: int, fragments: int) -> list[tuple[int, int]]:
 
 
 def _word_index(starts: list[int], position: int) -> int:
-    import bisect
-
     return max(0, bisect.bisect_right(starts, position) - 1)
 
 

@@ -1,10 +1,12 @@
 """One search: the page of ids, the exact count, every facet's counts and the year histogram.
 
-Two engine calls, whatever is chosen: a search for the page (and the count) and one
-aggregation for the facets and histogram. Semantics are the reading room's: OR within a facet,
-AND across facets, and each facet counted over the results narrowed by every *other* facet's
-choices (tantivy filter aggregations); dates overlap the range; the embargo is applied at query
-time, so it lifts by itself; relevance ties go to the oldest, then the lowest record number.
+A search for the page (with the exact count), and the aggregations of `counting` started
+first on a small thread pool so they run while the page is found. Semantics are the reading
+room's: web syntax read as `websearch_to_tsquery` reads it (`query`), OR within a facet and
+AND across facets, each facet counted over the results narrowed by every *other* facet's
+choices, dates overlapping the range, the embargo applied at query time (so it lifts by
+itself), no paging cap, and the same orders: relevance (ties: oldest first, then record
+number), date both ways (undated last, then record number), title (then record number).
 """
 
 from __future__ import annotations
