@@ -223,6 +223,8 @@ _ORDER = {
 
 def _page(searcher, query, sort: str, page: int, size: int) -> tuple[list[int], int]:
     offset = (page - 1) * size
+    if offset >= searcher.num_docs:  # past any possible result (and no huge allocation)
+        return [], searcher.search(query, 1).count
     if sort != "relevance":
         order_field, order = _ORDER[sort]
         found = searcher.search(query, size, order_by_field=order_field, offset=offset, order=order)
