@@ -126,3 +126,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             "Install it (apt-get install chromium) to run them; everything else ran.",
             yellow=True,
         )
+
+
+# --- Search index: every test gets its own empty index directory; a build is made there only
+# if the test searches or indexes (settings.SEARCH_INLINE applies pending changes first).
+# In memory-backed /dev/shm when there is one: an index commit there skips the disk's fsync.
+SEARCH_INDEX_BASE = "/dev/shm"
+
+
+@pytest.fixture(autouse=True)
+def search_index_dir(settings, tmp_path_factory):
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    fast = os.path.isdir(SEARCH_INDEX_BASE) and os.access(SEARCH_INDEX_BASE, os.W_OK)
+    base = SEARCH_INDEX_BASE if fast else str(tmp_path_factory.getbasetemp())
+    path = Path(tempfile.mkdtemp(prefix="archive-search-test-", dir=base))
+    settings.SEARCH_INDEX_DIR = path
+    yield path
+    from documents.search import engine
+
+    engine.reset()
+    shutil.rmtree(path, ignore_errors=True)

@@ -108,6 +108,20 @@ SCAN_MAX_UPLOAD_MB = env_int("SCAN_MAX_UPLOAD_MB", 50)
 # Larger images are refused before they are decoded (a 164 KB PNG can hold 169 megapixels).
 SCAN_MAX_PIXELS = env_int("SCAN_MAX_MEGAPIXELS", 60) * 1_000_000
 
+# The search index (documents.search.engine), derived from the database: one directory per
+# database (by default under var/search/, named after it, so switching DATABASE_URL never
+# serves another database's index). In production `manage.py search_index --follow` keeps it
+# current; with SEARCH_INLINE (on in development and tests) each search first applies pending
+# changes in its own process.
+SEARCH_INDEX_DIR = Path(
+    env_str("SEARCH_INDEX_DIR", "") or VAR_DIR / "search" / str(DATABASES["default"]["NAME"])
+)
+SEARCH_INLINE = env_bool("SEARCH_INLINE", False)
+SEARCH_WRITER_HEAP_MB = int(env_str("SEARCH_WRITER_HEAP_MB", "32"))  # the follower's writer
+SEARCH_REBUILD_HEAP_MB = int(env_str("SEARCH_REBUILD_HEAP_MB", "768"))  # split across threads
+SEARCH_THREADS = int(env_str("SEARCH_THREADS", "2"))  # indexing threads of a rebuild
+SEARCH_QUERY_THREADS = int(env_str("SEARCH_QUERY_THREADS", "2"))  # per process, for counts
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"
 

@@ -5,6 +5,7 @@ from archive.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "") or "dev-only-insecure-key-never-use-in-production"
+SEARCH_INLINE = env_bool("SEARCH_INLINE", True)  # no indexer process to run in development
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

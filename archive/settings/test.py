@@ -16,3 +16,6 @@ DATABASES["test_replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default
 DATABASE_REPLICAS = []
 # Each test process its own cache, whatever CACHE_URL says (tests clear it).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SEARCH_INLINE = True  # pending changes are indexed in-process, inside the test's transaction
+# Each test gets its own index directory (tests/conftest.py); this is for anything else.
+SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / "archive-test-search"

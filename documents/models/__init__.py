@@ -20,6 +20,7 @@ from documents.models.links import (
     Role,
     TaggedDocument,
 )
+from documents.models.outbox import SearchOutbox
 from documents.models.scans import Scan, scan_upload_to, thumbnail_upload_to
 from documents.models.tombstones import DocumentTombstone
 from documents.models.vocabularies import (
@@ -50,6 +51,7 @@ __all__ = [
     "Repository",
     "Role",
     "Scan",
+    "SearchOutbox",
     "SlugNamed",
     "Subject",
     "TaggedDocument",

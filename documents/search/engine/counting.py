@@ -1,0 +1,203 @@
+"""Facet counts and the year histogram of a result set.
+
+Each facet is counted over the results narrowed by every *other* facet's choices, the
+histogram over the results narrowed by all of them. Facets that see the same narrowing share
+one aggregation: with no facet chosen that is one call, with k chosen at most k + 1. The calls
+are independent, so `search` runs them on a small thread pool beside the page's own search
+(tantivy releases the GIL). Counts are exact: every segment reports every value, and a chosen
+value outside the top values is counted on its own.
+
+The unfiltered list (no words, dates or entity) is the same for every reader until the index
+changes or an embargo lifts, so each process keeps its counts until then: `/documents/`, the
+home page and a single facet's own counts on `/documents/?place=…` reuse them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import tantivy
+
+from documents.search.engine import schema as f
+
+ALL_VALUES = 1_000_000  # a terms aggregation's size meaning "every value"
+HISTOGRAM = "histogram"
+
+
+@dataclass
+class Counts:
+    facets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    truncated: dict[str, bool] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)  # undated documents not included
+    first_year: int | None = None
+    last_year: int | None = None
+
+    def update(self, other: Counts) -> None:
+        self.facets.update(other.facets)
+        self.truncated.update(other.truncated)
+        if other.years or other.first_year is not None:
+            self.years, self.first_year = other.years, other.first_year
+            self.last_year = other.last_year
+
+
+def _terms(field_name: str, size: int) -> dict:
+    return {"terms": {"field": field_name, "size": size, "segment_size": ALL_VALUES}}
+
+
+def aggregate(searcher, query, wanted: list[str], size: int) -> Counts:
+    """One aggregation: the terms of each facet in `wanted` (and the histogram)."""
+    aggs = {name: _terms(name, size) for name in wanted if name != HISTOGRAM}
+    if HISTOGRAM in wanted:
+        aggs["years"] = _terms(f.YEAR, ALL_VALUES)
+        aggs["first"] = {"min": {"field": f.EARLIEST}}
+        aggs["last"] = {"max": {"field": f.LATEST}}
+    answer = searcher.aggregate(query, aggs)
+    counts = Counts()
+    for name in wanted:
+        if name == HISTOGRAM:
+            continue
+        part = answer[name]
+        found = [(int(b["key"]), int(b["doc_count"])) for b in part["buckets"]]
+        counts.facets[name] = sorted(found, key=lambda item: (-item[1], item[0]))
+        counts.truncated[name] = bool(part.get("sum_other_doc_count"))
+    if HISTOGRAM in wanted:
+        buckets = answer["years"]["buckets"]
+        counts.years = {int(b["key"]): int(b["doc_count"]) for b in buckets}
+        counts.years.pop(f.NO_YEAR, None)
+        first, last = answer["first"].get("value"), answer["last"].get("value")
+        if first is not None and int(first) != f.UNDATED:
+            counts.first_year = date.fromordinal(int(first)).year
+        if last is not None and int(last) > 0:
+            counts.last_year = date.fromordinal(int(last)).year
+    return counts
+
+
+# Two halves of similar cost (multi-valued facets with many values cost most), so a large
+# result set is counted on two cores.
+HALVES = ({"person", "subject", "collection", "type"}, {"place", "organization", "language",
+          "archive", HISTOGRAM})  # fmt: skip
+
+
+def plan(chosen: dict[str, list[int]], facets: bool, histogram: bool) -> list[tuple]:
+    """[(the chosen facets whose filters apply, what to count under them)]: facets that see
+    the same narrowing share an aggregation, split in halves when there are many."""
+    groups: dict[frozenset, list] = {}
+    every = frozenset(chosen)
+    for name in f.FACET_FIELDS if facets else ():
+        groups.setdefault(every - {name}, []).append(name)
+    if histogram:
+        groups.setdefault(every, []).append(HISTOGRAM)
+    planned = []
+    for applied, wanted in groups.items():
+        if len(wanted) < 4:
+            planned.append((applied, wanted))
+            continue
+        for half in HALVES:
+            part = [name for name in wanted if name in half]
+            if part:
+                planned.append((applied, part))
+    return planned
+
+
+def tasks(
+    searcher,
+    base,
+    filters: dict[str, tantivy.Query],
+    chosen: dict[str, list[int]],
+    size: int,
+    options: tuple[bool, bool],
+    unfiltered: Callable[[], Counts] | None,
+) -> list[Callable[[], Counts]]:
+    """The independent aggregations a request needs; `unfiltered` (when the base is the
+    unfiltered list) answers the group under no facet filter from the kept counts."""
+    jobs = []
+    for applied, wanted in plan(chosen, *options):
+        if not applied and unfiltered is not None:
+            jobs.append(
+                lambda wanted=wanted: _add_chosen(
+                    searcher, base, _pick(unfiltered(), wanted), wanted, chosen
+                )
+            )
+            continue
+        query = _narrow(base, [filters[name] for name in sorted(applied)])
+        jobs.append(
+            lambda q=query, wanted=wanted: _add_chosen(
+                searcher, q, aggregate(searcher, q, wanted, size), wanted, chosen
+            )
+        )
+    return jobs
+
+
+def _narrow(base, filters: list) -> tantivy.Query:
+    if not filters:
+        return base
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [base, *filters]])
+
+
+def _pick(counts: Counts, wanted: list) -> Counts:
+    picked = Counts()
+    for name in wanted:
+        if name == HISTOGRAM:
+            picked.years, picked.first_year = counts.years, counts.first_year
+            picked.last_year = counts.last_year
+        else:
+            picked.facets[name] = counts.facets[name]
+            picked.truncated[name] = counts.truncated[name]
+    return picked
+
+
+def _add_chosen(searcher, query, counts: Counts, wanted: list, chosen: dict) -> Counts:
+    """Chosen values outside the top values (or matching nothing) counted on their own."""
+    for name in wanted:
+        missing = [v for v in chosen.get(name, ()) if v not in dict(counts.facets.get(name, ()))]
+        if not missing:
+            continue
+        known = dict(counts.facets[name])
+        for value in missing:
+            term = tantivy.Query.term_query(f.schema(), name, value)
+            known[value] = searcher.search(_narrow(query, [term]), 1).count
+        counts.facets[name] = sorted(known.items(), key=lambda item: (-item[1], item[0]))
+    return counts
+
+
+# The unfiltered list, kept per process ------------------------------------------------------
+
+_lock = threading.Lock()
+_kept: dict[tuple, tuple[Counts, int, int]] = {}  # key -> (counts, computed at, valid until)
+NEVER = 2**63 - 1
+
+
+def next_embargo_end(searcher, now: int) -> int:
+    """When the next embargo lifts (microseconds), which changes what is public."""
+    later = tantivy.Query.range_query(
+        f.schema(), f.EMBARGO, tantivy.FieldType.Integer, lower_bound=now, include_lower=False
+    )
+    found = searcher.aggregate(later, {"next": {"min": {"field": f.EMBARGO}}})["next"]
+    value = found.get("value")
+    return int(value) if value is not None else NEVER
+
+
+def unfiltered_counts(searcher, base, key: tuple, now: int, size: int) -> Counts:
+    """Every facet and the histogram of the unfiltered list, reused until the index changes
+    or an embargo lifts."""
+    key = (*key, size)
+    kept = _kept.get(key)
+    if kept is not None and kept[1] <= now < kept[2]:
+        return kept[0]
+    with _lock:  # one thread computes them; the others wait for its answer
+        kept = _kept.get(key)
+        if kept is not None and kept[1] <= now < kept[2]:
+            return kept[0]
+        counts = aggregate(searcher, base, [*f.FACET_FIELDS, HISTOGRAM], size)
+        if len(_kept) > 16:
+            _kept.clear()
+        _kept[key] = (counts, now, next_embargo_end(searcher, now))
+    return counts
+
+
+def forget() -> None:
+    with _lock:
+        _kept.clear()
