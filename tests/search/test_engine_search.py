@@ -8,6 +8,7 @@ import pytest
 from archive.partialdates import PartialDate
 from documents.models import Document
 from documents.search.engine import SearchRequest, indexed_versions, search
+from documents.selectors import published_documents
 from tests.factories import (
     CollectionFactory,
     DocumentFactory,
@@ -266,7 +267,7 @@ def test_facet_limit_keeps_the_most_frequent_and_every_chosen_value():
 
 def test_demo_searches_find_what_the_database_search_found(demo):
     for q in ("NKVD", "consulate", '"cipher unit"', "Urumqi or Kashgar", "oil -tin", "troops"):
-        expected = set(Document.objects.published().search(q).values_list("pk", flat=True))
+        expected = set(published_documents().search(q).values_list("pk", flat=True))
         assert set(search(SearchRequest(q=q, page_size=100)).ids) == expected, q
 
 
@@ -292,4 +293,4 @@ def test_stop_words_inside_a_phrase_keep_their_places():
     q = '"cipher of the unit"'
     found = titles(q=q)
     assert sorted(found) == ["Cipher for a unit", "Orders to the cipher of the unit"]
-    assert set(found) == set(Document.objects.published().search(q).values_list("title", flat=True))
+    assert set(found) == set(published_documents().search(q).values_list("title", flat=True))
