@@ -1,22 +1,36 @@
 """How a document is cited: the archive's citation line, BibTeX, RIS, meta tags and JSON-LD.
 
 Everything is computed from one document whose links are already loaded (the document page
-prefetches them), so citing adds no queries. Reference managers differ in what they read:
-Zotero reads `citation_*` meta tags and RIS (AN = archive location, DB = archive), BibTeX
-tools read the .bib file, search engines read schema.org JSON-LD. All say the same thing.
+prefetches them), so citing adds no queries. Reference managers differ in what they read, and
+each form is shaped by what its reader's own code does with it:
+
+- Zotero's Embedded Metadata translator reads the page's meta tags: `citation_*` (Highwire),
+  `DC.*` and `og:*` go through its RDF importer, where `z.itemType` decides the item type
+  (so a document saves as a manuscript, letter or report, never a journal article) and
+  `z.archive`/`z.archiveLocation` fill Archive and Loc. in Archive. `DC.source` is left out:
+  the importer takes it for the journal title. Organization authors are written "Name," so
+  its name parser keeps them whole (a last name only, saved as a single-field name).
+- Zotero's COinS translator reads the spans list pages carry per result (`coins`).
+- RIS: Zotero reads DB as Archive and AN as Loc. in Archive.
+- BibTeX: `@unpublished` (Zotero's BibTeX import makes it a manuscript; a standard type for
+  BibTeX and biblatex), words with capitals brace-protected against sentence-casing styles,
+  circa kept as biblatex's EDTF `date` (`1936~`) and as "c. 1936" in `year`.
+- schema.org JSON-LD for search engines.
 """
 
 import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.partialdates import Precision
-from documents.models import Document, PlaceRole, Role
+from documents.models import Document, DocumentOrganization, DocumentPerson, PlaceRole, Role
 from documents.services.scan_dimensions import is_image
 
 # Characters BibTeX treats specially, and their escaped forms (one pass, so the backslash
@@ -42,6 +56,10 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 _WHITESPACE = re.compile(r"\s+")
 
+# Zotero item types by words in the document type's name (first match wins); everything
+# else is a manuscript. A telegram is correspondence: Zotero's "letter", typed "Telegram".
+_ZOTERO_TYPES = (("letter", "letter"), ("telegram", "letter"), ("report", "report"))
+
 IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
 
@@ -53,6 +71,18 @@ def _clean(text: str) -> str:
 
 def bibtex_escape(text: str) -> str:
     return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group(0)], _clean(text))
+
+
+def bibtex_title(text: str) -> str:
+    """The title escaped, each word with a capital in braces so sentence-casing styles keep
+    it ("{NKVD}", "{Xinjiang}"); the first word needs it only beyond its first letter."""
+    words = bibtex_escape(text).split(" ")
+    out = []
+    for i, word in enumerate(words):
+        capitals = [ch for ch in word if ch.isupper()]
+        initial_only = i == 0 and len(capitals) == 1 and word[:1].isupper()
+        out.append("{" + word + "}" if capitals and not initial_only else word)
+    return " ".join(out)
 
 
 def json_for_script(data) -> SafeString:
@@ -174,6 +204,26 @@ class DocumentCitation:
         return "/".join(f"{part:02d}" if i else f"{part:04d}" for i, part in enumerate(parts))
 
     @property
+    def ris_date(self) -> str:
+        """RIS `DA`: YYYY/MM/DD/other, "circa" in the "other" part when the date is circa."""
+        if not self.doc.date.circa:
+            return self.slash_date
+        parts = (self.slash_date.split("/") + ["", ""])[:3]
+        return "/".join(parts) + "/circa"
+
+    @property
+    def highwire_date(self) -> str:
+        """`citation_date`: YYYY/MM/DD as far as known, "c. 1936" for a circa date (Zotero
+        keeps a date as written, and still reads its year)."""
+        if self.doc.date.circa and self.slash_date:
+            return f"c. {self.slash_date}"
+        return self.slash_date
+
+    @property
+    def zotero_item_type(self) -> str:
+        return zotero_item_type(self.doc)
+
+    @property
     def iso_date(self) -> str:
         """ISO 8601 (a date, or an interval for ranges), without the EDTF circa mark."""
         return self.doc.date.iso().rstrip("~")
@@ -202,10 +252,30 @@ class DocumentCitation:
         year = self._date_parts()[:1]
         return f"record{self.doc.record_number}" + (f"_{year[0]}" if year else "")
 
-    def bibtex(self) -> str:
-        doc = self.doc
+    @property
+    def archive_and_locator(self) -> str:
+        return ", ".join(p for p in (self.repository_name, _clean(self.doc.source_citation)) if p)
+
+    def _bibtex_date_fields(self) -> list[tuple[str, str]]:
+        """`year`/`month` for BibTeX styles ("c. 1936" when circa), `date` in biblatex's
+        EDTF form, which keeps ranges and the circa mark (`1936~`)."""
         parts = self._date_parts()
-        fields: list[tuple[str, str]] = [("title", "{" + bibtex_escape(doc.title) + "}")]
+        if not parts:
+            return []
+        circa = self.doc.date.circa
+        fields = [("year", "{" + ("c. " if circa else "") + str(parts[0]) + "}")]
+        if len(parts) > 1:
+            fields.append(("month", _BIBTEX_MONTHS[parts[1] - 1]))
+        fields.append(("date", "{" + self.doc.date.iso() + "}"))
+        return fields
+
+    def bibtex(self) -> str:
+        """An `@unpublished` entry: what Zotero's BibTeX import saves as a manuscript, and a
+        standard type in BibTeX and biblatex styles. The archive and locator go in `note`
+        (printed by every style; Zotero keeps it as a note) and in biblatex's `library`
+        (the field for a holding institution and call number)."""
+        doc = self.doc
+        fields: list[tuple[str, str]] = [("title", "{" + bibtex_title(doc.title) + "}")]
         if self.authors:
             names = [
                 # Organizations in double braces so BibTeX does not split them into names.
@@ -215,21 +285,14 @@ class DocumentCitation:
                 for c in self.authors
             ]
             fields.append(("author", "{" + " and ".join(names) + "}"))
-        if parts:
-            fields.append(("year", "{" + str(parts[0]) + "}"))
-        if len(parts) > 1:
-            fields.append(("month", _BIBTEX_MONTHS[parts[1] - 1]))
-        if self.iso_date:
-            fields.append(("date", "{" + self.iso_date + "}"))
+        fields += self._bibtex_date_fields()
         if doc.document_type_id:
-            fields.append(("type", "{" + bibtex_escape(doc.document_type.name) + "}"))
-        note = [
-            ", ".join(p for p in (self.repository_name, _clean(doc.source_citation)) if p) + ".",
-            self.credit,
-        ]
-        note = " ".join(p for p in note if p and p != ".")
+            fields.append(("type", "{" + bibtex_title(doc.document_type.name) + "}"))
+        note = " ".join(p for p in (self.archive_and_locator + ".", self.credit) if p != ".")
         if note:
             fields.append(("note", "{" + bibtex_escape(note) + "}"))
+        if self.archive_and_locator:
+            fields.append(("library", "{" + bibtex_escape(self.archive_and_locator) + "}"))
         fields.append(("howpublished", "{" + bibtex_escape(self.archive_name) + "}"))
         if self.languages:
             names = ", ".join(lang.name for lang in self.languages)
@@ -243,7 +306,7 @@ class DocumentCitation:
         url = self.permalink.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
         fields.append(("url", "{" + url + "}"))
         body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-        return f"@misc{{{self.bibtex_key},\n{body}\n}}\n"
+        return f"@unpublished{{{self.bibtex_key},\n{body}\n}}\n"
 
     # --- RIS -----------------------------------------------------------------------------
 
@@ -257,7 +320,7 @@ class DocumentCitation:
             lines.append(("A4", doc.translated_by))
         if self.slash_date:
             lines.append(("PY", f"{self._date_parts()[0]:04d}"))
-            lines.append(("DA", self.slash_date))
+            lines.append(("DA", self.ris_date))
         if doc.document_type_id:
             lines.append(("M3", doc.document_type.name))
         if doc.summary:
@@ -274,6 +337,8 @@ class DocumentCitation:
             lines.append(("N1", self.credit))
         if self.funder_line:
             lines.append(("N1", self.funder_line))
+        if self.doc.date.circa:
+            lines.append(("N1", f"Dated {self.doc.date_display} (circa)."))
         lines.append(("N1", f"Record number {doc.record_number}."))
         lines.append(("CR", doc.rights_statement))
         lines.append(("DP", self.archive_name))
@@ -285,15 +350,16 @@ class DocumentCitation:
     # --- meta tags and JSON-LD ------------------------------------------------------------
 
     def meta_tags(self) -> list[tuple[str, str]]:
-        """(name, content) pairs: Highwire `citation_*` tags (Zotero, Google Scholar) plus
-        Dublin Core for tools that read only that."""
+        """(name, content) pairs: Highwire `citation_*` tags (Zotero, Google Scholar), Dublin
+        Core, and the `z.*` tags Zotero's importer reads for the item type and archive.
+
+        No `citation_journal_title`, `citation_publisher` or `DC.source`: Zotero would take
+        them for a journal, an institution and a journal title."""
         doc = self.doc
         tags = [("citation_title", doc.title)]
-        tags += [("citation_author", c.name) for c in self.authors]
-        if self.slash_date:
-            tags += [("citation_date", self.slash_date)]
-            tags += [("citation_publication_date", self.slash_date)]
-        tags += [("citation_publisher", self.archive_name)]
+        tags += [("citation_author", _highwire_name(c)) for c in self.authors]
+        if self.highwire_date:
+            tags += [("citation_date", self.highwire_date)]
         tags += [("citation_public_url", self.permalink)]
         tags += [("citation_abstract_html_url", self.permalink)]
         tags += [("citation_language", lang.code) for lang in self.languages]
@@ -302,18 +368,25 @@ class DocumentCitation:
         tags += [("citation_archive_id", str(doc.record_number))]
         if doc.summary:
             tags += [("citation_abstract", doc.summary)]
+        tags += [("z.itemType", self.zotero_item_type)]
+        tags += [("z.archive", self.repository_name)]
+        tags += [("z.archiveLocation", doc.source_citation)]
         tags += [("DC.title", doc.title)]
-        tags += [("DC.creator", c.name) for c in self.authors]
+        tags += [("DC.creator", _highwire_name(c)) for c in self.authors]
         if self.iso_date:
-            tags += [("DC.date", self.iso_date)]
+            tags += [("DC.date", self.doc.date.iso())]
         tags += [("DC.type", doc.document_type.name if doc.document_type_id else "Text")]
         tags += [("DC.language", lang.code) for lang in self.languages]
         tags += [("DC.identifier", self.permalink)]
         tags += [("DC.rights", doc.rights_statement)]
-        if self.repository_name or doc.source_citation:
-            source = ", ".join(p for p in (self.repository_name, doc.source_citation) if p)
-            tags += [("DC.source", source)]
         return [(name, _clean(content)) for name, content in tags if _clean(content)]
+
+    def coins(self) -> str:
+        """An OpenURL ContextObject for a COinS span (`class="Z3988"`), read by Zotero's COinS
+        translator: a list page with one per result saves as several items at once.
+
+        List pages call `coins_context` with `authors_by_document` instead."""
+        return coins_context(self.doc, self.permalink, self.authors, self.zotero_item_type)
 
     def json_ld(self) -> dict:
         """schema.org `ArchiveComponent`: an item held by an archive, described here."""
@@ -369,6 +442,9 @@ class DocumentCitation:
                 else None
             ),
         }
+        if doc.date.circa:
+            # schema.org dates are ISO 8601, which has no circa: the date as written beside it.
+            optional["temporal"] = doc.date_display
         links = list(self.doc.place_links.all())
         optional["spatialCoverage"] = _unique([self._json_ld_place(link.place) for link in links])
         origins = [link.place for link in links if link.role == PlaceRole.ORIGIN]
@@ -439,6 +515,65 @@ class DocumentCitation:
 
     def json_ld_script(self) -> SafeString:
         return json_for_script(self.json_ld())
+
+
+def zotero_item_type(doc: Document) -> str:
+    """manuscript, or letter or report when the document type says so."""
+    name = doc.document_type.name.lower() if doc.document_type_id else ""
+    return next((zotero for word, zotero in _ZOTERO_TYPES if word in name), "manuscript")
+
+
+def _highwire_name(creator: Creator) -> str:
+    """ "Last, First" for people; an organization's name with a trailing comma, which Zotero's
+    name parser reads as a last name alone (a single-field name) instead of splitting it."""
+    return creator.sort_name if creator.kind == "Person" else f"{creator.name},"
+
+
+def authors_by_document(docs) -> dict[int, list[Creator]]:
+    """The authors of each of `docs`, organizations first as on the document page, in one
+    query (for list pages, whose rows do not load their links)."""
+    ids = [doc.pk for doc in docs]
+    people = DocumentPerson.objects.filter(document_id__in=ids, role=Role.AUTHOR).values_list(
+        "document_id",
+        Value(1),
+        "person__sort_name",
+        "person__name",
+        "person__slug",
+    )
+    orgs = DocumentOrganization.objects.filter(document_id__in=ids, role=Role.AUTHOR).values_list(
+        "document_id",
+        Value(0),
+        "organization__name",
+        "organization__name",
+        "organization__slug",
+    )
+    authors: dict[int, list[Creator]] = {pk: [] for pk in ids}
+    for doc_id, is_person, sort_name, name, slug in sorted(people.union(orgs, all=True)):
+        kind = "Person" if is_person else "Organization"
+        url = reverse(f"{kind.lower()}_detail", args=[slug])
+        authors[doc_id].append(Creator(name=name, sort_name=sort_name or name, url=url, kind=kind))
+    return authors
+
+
+def coins_context(doc: Document, permalink: str, authors: list[Creator], item_type: str) -> str:
+    """The KEV ContextObject (Dublin Core format) of one document, as Zotero's COinS
+    translator reads it: `rft.type` is a Zotero item type, organizations are `rft.aucorp`."""
+    pairs = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+        ("rfr_id", "info:sid/" + settings.ARCHIVE_NAME),
+        ("rft.type", item_type),
+        ("rft.title", _clean(doc.title)),
+    ]
+    for creator in authors:
+        key = "rft.aucorp" if creator.kind == "Organization" else "rft.au"
+        pairs.append((key, _clean(creator.sort_name)))
+    if not doc.date.is_undated:
+        pairs.append(("rft.date", doc.date.iso()))
+    if doc.summary:
+        pairs.append(("rft.description", _clean(doc.summary)))
+    pairs.append(("rft_id", permalink))
+    return urlencode([(key, value) for key, value in pairs if value])
 
 
 def _absolute(permalink: str, path: str) -> str:

@@ -109,10 +109,10 @@ def test_bibtex_download(client, doc):
         f'attachment; filename="document-{doc.record_number}.bib"'
     )
     text = response.content.decode()
-    assert text.startswith(f"@misc{{record{doc.record_number}_1935,\n")
+    assert text.startswith(f"@unpublished{{record{doc.record_number}_1935,\n")
     assert text.rstrip().endswith("}")
     assert braces_balanced(text)
-    assert f"title = {{{TITLE}}}" in text
+    assert "title = {Politburo {Decision} of 19 {March} 1935 concerning {Xinjiang}}" in text
     assert "author = {{Politburo of the CC VKP(b)} and Stalin, Joseph}" in text
     assert "year = {1935}" in text
     assert "month = mar," in text
@@ -159,7 +159,7 @@ def test_bibtex_for_month_precision_and_undated(client, db):
     assert "year = {1945}" in text and "month = jul," in text and "date = {1945-07}" in text
     undated = DocumentFactory(date_precision="undated", date_earliest=None, date_latest=None)
     text = client.get(f"/documents/{undated.record_number}/cite.bib").content.decode()
-    assert text.startswith(f"@misc{{record{undated.record_number},")
+    assert text.startswith(f"@unpublished{{record{undated.record_number},")
     assert "year =" not in text and "date =" not in text
 
 
