@@ -21,6 +21,7 @@ from django.urls import reverse
 from archive.params import parse_int
 from archive.text import fold, folded
 from documents.reading_room.listing import build_listing
+from documents.reading_room.structured_data import entity_meta
 from documents.search.facets import (
     FACETS_BY_PARAM,
     FacetSpec,
@@ -276,14 +277,14 @@ def entity_detail(request, kind: Kind, slug: str):
 
     documents = published_documents().filter(pk__in=kind.facet.documents_matching([entity.slug]))
     listing = build_listing(request, documents, hidden={kind.key: entity.slug})
+    children = list(visible_children(entity, user=request.user)) if kind.hierarchical else []
     context = {
         "kind": kind,
         "entity": entity,
         "listing": listing,
-        "children": (
-            list(visible_children(entity, user=request.user)) if kind.hierarchical else []
-        ),
+        "children": children,
         "list_url": reverse(kind.list_url),
+        "meta": entity_meta(request, kind, entity, children=children, count=listing.total or 0),
     }
     if kind.key == "place" and entity.has_coordinates:
         context["map"] = _map(entity)
