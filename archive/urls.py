@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from archive import errors, health, views
+from documents.api.views import slashless
 from documents.reading_room.feeds import DocumentFeed
 from documents.reading_room.home import home
 from documents.reading_room.sitemaps import SITEMAPS
@@ -35,6 +36,7 @@ urlpatterns = [
     path("documents/feed/", DocumentFeed(), name="document_feed"),
     path("oai/", include("documents.oai.urls")),
     path("api/downloads/", include("documents.api.bulk_urls")),
+    path("api", slashless),  # /api → /api/, with CORS headers
     path("api/", include("documents.api.urls")),
     path("", include("documents.iiif.urls")),
     path("", include("documents.reading_room.urls")),

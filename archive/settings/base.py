@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "csp",
+    "drf_spectacular_sidecar",  # Swagger UI's files for the API docs page (no CDN)
     "axes",
     "archive",
     "people",

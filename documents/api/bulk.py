@@ -15,6 +15,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
+from documents.api.openapi import ENDPOINTS_BY_NAME, check_query
 from documents.interchange.bulk import FORMATS, current_export, current_exports
 from documents.models import CollectionExport
 
@@ -61,7 +62,9 @@ def read_only(view):
             response = HttpResponse(status=204)
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Allow-Headers"] = (
+                "Accept, Cache-Control, If-Modified-Since, If-None-Match"
+            )
             response["Access-Control-Max-Age"] = "86400"
             return response
         if request.method not in ("GET", "HEAD"):
@@ -81,6 +84,9 @@ def _public(response):
 
 @read_only
 def index(request):
+    problem = check_query(request, ENDPOINTS_BY_NAME["api_downloads"])
+    if problem:
+        return _error(400, problem)
     data = {"downloads": downloads_index(request)}
     return _public(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
 

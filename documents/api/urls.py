@@ -11,7 +11,11 @@ urlpatterns = [
     path("people/<str:slug>/", api.person_detail, name="api_person_detail"),
     path("organizations/<str:slug>/", api.organization_detail, name="api_organization_detail"),
     path("places/<str:slug>/", api.place_detail, name="api_place_detail"),
-    # Anything else under /api/ ending in "/" answers JSON too, not the HTML 404 page;
-    # addresses without the slash first get the usual APPEND_SLASH redirect.
+    path("openapi.json", api.openapi_json, name="api_openapi"),
+    path("docs/", api.docs, name="api_docs"),
+    # Addresses without their slash redirect to it, with CORS headers (Django's own
+    # APPEND_SLASH redirect has none, so browsers would refuse to follow it).
+    re_path(r"^(?P<rest>.*[^/])$", api.slashless, name="api_slashless"),
+    # Anything else under /api/ answers JSON too, not the HTML 404 page.
     re_path(r"^(?P<rest>.+/)$", api.not_found, name="api_not_found"),
 ]

@@ -5,7 +5,11 @@ site already has is reused rather than restated. What is public is what the docu
 loads for an anonymous reader (`documents.selectors`), for every caller: the API never
 previews drafts, so its answers can be cached publicly. Lists filter through the reading room's own
 `DocumentFilter`, so `/api/documents/?q=…&place=…` means exactly what `/documents/?q=…&place=…`
-means. Bad input answers a JSON 400/404 `{"error": "…"}`, never a 500.
+means, but strictly: where the reading room forgives (an unknown sort, a facet value that names
+nothing), the API answers 400 and says why, so a client's mistake is never a silent empty or
+unfiltered answer. Every address is declared once in `documents.api.openapi`, which both checks
+requests and writes the OpenAPI description. Bad input answers a JSON 400/404
+`{"error": "…"}`, never a 500.
 """
 
 from functools import wraps
@@ -13,15 +17,23 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from archive.params import parse_int
 from documents.api.bulk import downloads_index
+from documents.api.openapi import (
+    DEFAULT_PAGE_SIZE,
+    ENDPOINTS_BY_NAME,
+    MAX_PAGE_SIZE,
+    check_query,
+    openapi_document,
+)
 from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
 from documents.search.facets import FACETS_BY_PARAM
-from documents.search.filters import MAX_QUERY_LENGTH, DocumentFilter
+from documents.search.filters import DocumentFilter
 from documents.selectors import (
     document_queryset,
     public_entities,
@@ -32,12 +44,13 @@ from documents.selectors import (
 from people.merge import resolve_former_slug
 from people.models import Organization, Person, Place
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-MAX_PAGE_DIGITS = 9
 CACHE_OK = "public, max-age=300"
 # Errors are not cached: a 404 must not outlive the moment a document is published.
 CACHE_ERROR = "no-cache"
+# What a browser may send and read across origins (CORS): conditional requests, and the
+# paging links.
+ALLOW_HEADERS = "Accept, Accept-Language, Cache-Control, If-Modified-Since, If-None-Match"
+EXPOSE_HEADERS = "Link, ETag"
 
 
 # --- responses ----------------------------------------------------------------------------
@@ -47,7 +60,19 @@ def _json(data, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     # Public, read-only data: any site may read it from a browser.
     response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
     response["Cache-Control"] = CACHE_OK if status == 200 else CACHE_ERROR
+    return response
+
+
+def preflight() -> HttpResponse:
+    """The answer to a browser's CORS preflight (OPTIONS)."""
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+    response["Access-Control-Max-Age"] = "86400"
+    response["Allow"] = "GET, HEAD, OPTIONS"
     return response
 
 
@@ -61,33 +86,37 @@ def _has_nul(request, *values: str) -> bool:
     return any("\x00" in key or any("\x00" in v for v in vals) for key, vals in request.GET.lists())
 
 
-def api_view(view):
-    """GET/HEAD only (OPTIONS answers a CORS preflight); NUL bytes anywhere are a 400.
+def api_view(endpoint_name: str | None = None):
+    """GET/HEAD only (OPTIONS answers a CORS preflight); NUL bytes anywhere are a 400; the
+    query string must be what the view's declaration (`documents.api.openapi`,
+    `endpoint_name`) allows.
 
     PostgreSQL text cannot hold NUL, so it is refused before any query sees it. CSRF checks
     are skipped so a POST gets this API's JSON 405 rather than a CSRF page: nothing here
     writes."""
+    endpoint = ENDPOINTS_BY_NAME.get(endpoint_name) if endpoint_name else None
 
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Max-Age"] = "86400"
-            response["Allow"] = "GET, HEAD, OPTIONS"
-            return response
-        if request.method not in ("GET", "HEAD"):
-            response = _error(405, "This API is read-only: use GET.")
-            response["Allow"] = "GET, HEAD, OPTIONS"
-            return response
-        strings = [str(value) for value in kwargs.values()]
-        if _has_nul(request, request.path, *strings):
-            return _error(400, "The address contains a NUL character; remove it.")
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "OPTIONS":
+                return preflight()
+            if request.method not in ("GET", "HEAD"):
+                response = _error(405, "This API is read-only: use GET.")
+                response["Allow"] = "GET, HEAD, OPTIONS"
+                return response
+            strings = [str(value) for value in kwargs.values()]
+            if _has_nul(request, request.path, *strings):
+                return _error(400, "The address contains a NUL character; remove it.")
+            problem = check_query(request, endpoint) if endpoint else None
+            if problem:
+                return _error(400, problem)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 # --- serialization ------------------------------------------------------------------------
@@ -128,6 +157,7 @@ def document_summary(request, doc: Document) -> dict:
         "api_url": _absolute(request, reverse("api_document_detail", args=[doc.record_number])),
         "title": doc.title,
         "date": doc.date_display,
+        "date_edtf": doc.date.iso(),
         "date_earliest": doc.date_earliest,
         "date_latest": doc.date_latest,
         "date_precision": doc.date_precision,
@@ -191,28 +221,26 @@ def document_full(request, doc: Document) -> dict:
 # --- views --------------------------------------------------------------------------------
 
 
-@api_view
+def _template(request, path: str) -> str:
+    """An absolute RFC 6570 URL template: braces kept, not percent-encoded."""
+    return f"{request.scheme}://{request.get_host()}{path}"
+
+
+@api_view("api_root")
 def api_root(request):
     """Where things are, so a client can start from `/api/`."""
     return _json(
         {
             "documents": _absolute(request, reverse("api_document_list")),
-            "document": _absolute(request, "/api/documents/{record_number}/"),
-            "person": _absolute(request, "/api/people/{slug}/"),
-            "organization": _absolute(request, "/api/organizations/{slug}/"),
-            "place": _absolute(request, "/api/places/{slug}/"),
+            "document": _template(request, "/api/documents/{record_number}/"),
+            "person": _template(request, "/api/people/{slug}/"),
+            "organization": _template(request, "/api/organizations/{slug}/"),
+            "place": _template(request, "/api/places/{slug}/"),
             "downloads": downloads_index(request),
+            "openapi": _absolute(request, reverse("api_openapi")),
+            "docs": _absolute(request, reverse("api_docs")),
         }
     )
-
-
-def _positive_int(raw: str | None, default: int, name: str) -> int:
-    if raw is None or raw == "":
-        return default
-    value = parse_int(raw, max_digits=MAX_PAGE_DIGITS)
-    if value is None:
-        raise ValueError(f"“{name}” must be a whole number of at least 1, not “{raw[:20]}”.")
-    return value
 
 
 def _page_link(request, number: int) -> str:
@@ -221,21 +249,43 @@ def _page_link(request, number: int) -> str:
     return _absolute(request, request.path + "?" + urlencode(list(query.lists()), doseq=True))
 
 
-@api_view
+def _link_header(request, number: int, pages: int) -> str:
+    """RFC 8288 `Link`: first, prev, next and last pages."""
+    rels = [("first", 1), ("prev", number - 1), ("next", number + 1), ("last", pages)]
+    return ", ".join(
+        f'<{_page_link(request, n)}>; rel="{rel}"' for rel, n in rels if 1 <= n <= pages
+    )
+
+
+def _unknown_facet_values(request) -> str | None:
+    """A facet value no published document has (a typo, a retired slug): the reading room
+    shows an empty list for it, the API says so. One query per facet given."""
+    for param, spec in FACETS_BY_PARAM.items():
+        values = [v.strip() for v in request.GET.getlist(param) if v.strip()]
+        if not values:
+            continue
+        public = public_entities(spec.model).filter(**{f"{spec.value_field}__in": values})
+        known = set(public.values_list(spec.value_field, flat=True))
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            return (
+                f"Unknown {spec.singular.lower()} “{unknown[0][:100]}”: no published document "
+                f"has it. Values are {spec.value_field}s, as in the API's records."
+            )
+    return None
+
+
+@api_view("api_document_list")
 def document_list(request):
     """Published documents, filtered and sorted exactly as the reading room does.
 
     Costs a fixed number of queries whatever the page size: one count, one page of rows
-    and one per prefetched relation."""
-    try:
-        page_size = _positive_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, "page_size")
-        number = _positive_int(request.GET.get("page"), 1, "page")
-    except ValueError as exc:
-        return _error(400, str(exc))
-    if page_size > MAX_PAGE_SIZE:
-        return _error(400, f"“page_size” can be at most {MAX_PAGE_SIZE}.")
-    if len(request.GET.get("q", "")) > MAX_QUERY_LENGTH:
-        return _error(400, f"“q” can be at most {MAX_QUERY_LENGTH} characters long.")
+    and one per prefetched relation (and one per facet filtered on, to check its values)."""
+    page_size = parse_int(request.GET.get("page_size", "")) or DEFAULT_PAGE_SIZE
+    number = parse_int(request.GET.get("page", "")) or 1
+    problem = _unknown_facet_values(request)
+    if problem:
+        return _error(400, problem)
 
     filterset = DocumentFilter(request.GET, queryset=document_queryset())
     if not filterset.is_valid():
@@ -246,11 +296,11 @@ def document_list(request):
         ]
         return _error(400, " ".join(messages))
 
-    paginator = Paginator(filterset.ordered(filterset.qs), page_size)
+    paginator = Paginator(filterset.ordered(filterset.qs), min(page_size, MAX_PAGE_SIZE))
     if number > paginator.num_pages:
         return _error(404, f"There is no page {number}: pages run from 1 to {paginator.num_pages}.")
     page = paginator.page(number)
-    return _json(
+    response = _json(
         {
             "count": paginator.count,
             "page": number,
@@ -260,14 +310,43 @@ def document_list(request):
             "results": [document_summary(request, doc) for doc in page.object_list],
         }
     )
+    response["Link"] = _link_header(request, number, paginator.num_pages)
+    return response
 
 
-@api_view
+@api_view("api_document_detail")
 def document_detail(request, record_number: int):
     doc = document_queryset().filter(record_number=record_number).first()
     if doc is None:
         return _error(404, f"No published document has the record number {record_number}.")
     return _json(document_full(request, doc))
+
+
+@api_view("api_openapi")
+def openapi_json(request):
+    """The OpenAPI 3.1 description, generated from the declarations in `openapi.py`."""
+    server = f"{request.scheme}://{request.get_host()}"
+    response = _json(openapi_document(server))
+    response["Content-Type"] = "application/vnd.oai.openapi+json"
+    return response
+
+
+def docs(request):
+    """A readable page of the API (Swagger UI, served from this site's static files)."""
+    return render(request, "api/docs.html", {"openapi_url": reverse("api_openapi")})
+
+
+@api_view()
+def slashless(request, rest=""):
+    """`/api/documents` and the like: a redirect to the address with its slash, carrying the
+    CORS headers (a browser follows a cross-origin redirect only with them)."""
+    target = request.path + "/"
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    response = HttpResponsePermanentRedirect(target)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
+    return response
 
 
 # --- entities -----------------------------------------------------------------------------
@@ -353,21 +432,21 @@ def _entity_detail(request, kind: str, slug: str):
     )
 
 
-@api_view
+@api_view("api_person_detail")
 def person_detail(request, slug):
     return _entity_detail(request, "person", slug)
 
 
-@api_view
+@api_view("api_organization_detail")
 def organization_detail(request, slug):
     return _entity_detail(request, "organization", slug)
 
 
-@api_view
+@api_view("api_place_detail")
 def place_detail(request, slug):
     return _entity_detail(request, "place", slug)
 
 
-@api_view
+@api_view()
 def not_found(request, rest=""):
     return _error(404, "No such API address. Start from /api/.")

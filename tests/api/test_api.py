@@ -183,6 +183,7 @@ def test_list_row_has_every_documented_field(client, rich_document):
         "api_url": f"http://testserver/api/documents/{number}/",
         "title": "Telegram from Kashgar",
         "date": "July 1937",
+        "date_edtf": "1937-07",
         "date_earliest": "1937-07-01",
         "date_latest": "1937-07-31",
         "date_precision": "month",
@@ -291,7 +292,8 @@ def test_filters_sort_and_links_keep_the_query(client):
     )
     ranged = get_json(client, "/api/documents/?date_from=1936&date_to=1936-12")
     assert ranged["count"] == 4
-    assert get_json(client, "/api/documents/?place=no-such-place")["count"] == 0
+    error = get_json(client, "/api/documents/?place=no-such-place", status=400)["error"]
+    assert "no-such-place" in error and "place" in error
 
 
 # --- privacy ------------------------------------------------------------------------------
@@ -364,20 +366,81 @@ def test_search_operators_are_plain_text(client, q):
     assert data["count"] in (0, 1)
 
 
-def test_odd_parameters_are_ignored(client):
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("sort=banana", ["sort", "banana", "relevance, date, -date, title"]),
+        ("format=xml", ["Unknown parameter", "format"]),
+        ("type=", ["type", "empty"]),
+        ("type=memo", ["Unknown type", "memo"]),
+        ("language=xx", ["Unknown language", "xx"]),
+        ("page=2&page=3", ["page", "only once"]),
+    ],
+)
+def test_unknown_parameters_and_values_answer_400_saying_which(client, query, words):
     DocumentFactory()
-    assert get_json(client, "/api/documents/?sort=banana&format=xml&type=")["count"] == 1
+    error = get_json(client, f"/api/documents/?{query}", status=400)["error"]
+    assert all(word in error for word in words), error
+
+
+@pytest.mark.parametrize("url", ["/api/?x=1", "/api/documents/1/?format=json", "/api/downloads/?a"])
+def test_addresses_without_parameters_refuse_them(client, url):
+    DocumentFactory(record_number=1)
+    assert "takes no parameters" in get_json(client, url, status=400)["error"]
 
 
 def test_read_only_and_cors_preflight(client):
     response = client.post("/api/documents/", {"title": "x"})
     assert response.status_code == 405 and "error" in response.json()
     assert "GET" in response["Allow"]
-    preflight = client.options("/api/documents/")
+    preflight = client.options(
+        "/api/documents/",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+    )
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    assert int(preflight["Access-Control-Max-Age"]) > 0
     root = get_json(client, "/api/")
     assert root["documents"] == "http://testserver/api/documents/"
+    # URL templates keep their braces (RFC 6570), not %7B...%7D.
+    assert root["document"] == "http://testserver/api/documents/{record_number}/"
+    assert root["openapi"] == "http://testserver/api/openapi.json"
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("/api", "/api/"),
+        ("/api/documents", "/api/documents/"),
+        ("/api/documents?q=NKVD&page=1", "/api/documents/?q=NKVD&page=1"),
+        ("/api/documents/7", "/api/documents/7/"),
+        ("/api/people/sheng-shicai", "/api/people/sheng-shicai/"),
+        ("/api/downloads", "/api/downloads/"),
+    ],
+)
+def test_slashless_addresses_redirect_with_cors_headers(client, url, target):
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == target
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_link_header_pages_the_list(client):
+    for _ in range(5):
+        DocumentFactory()
+    response = client.get("/api/documents/?page_size=2&page=2")
+    base = "http://testserver/api/documents/?page_size=2&page="
+    assert response["Link"] == (
+        f'<{base}1>; rel="first", <{base}1>; rel="prev", '
+        f'<{base}3>; rel="next", <{base}3>; rel="last"'
+    )
+    assert "Link" in response["Access-Control-Expose-Headers"]
+    first = client.get("/api/documents/?page_size=2")
+    assert first["Link"] == (
+        f'<{base}1>; rel="first", <{base}2>; rel="next", <{base}3>; rel="last"'
+    )
 
 
 # --- query budget -------------------------------------------------------------------------
