@@ -35,7 +35,7 @@ CONFIG = SchemathesisConfig.from_dict(
         "generation": {"mode": "all"},  # valid and invalid requests
         "checks": {
             "positive_data_acceptance": {"expected-statuses": ["2xx", "301", "400", "404"]},
-        }
+        },
     }
 )
 schema = schemathesis.openapi.from_dict(openapi_document("http://testserver"), config=CONFIG)
