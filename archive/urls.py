@@ -36,7 +36,7 @@ urlpatterns = [
     path("documents/feed/", DocumentFeed(), name="document_feed"),
     path("oai/", include("documents.oai.urls")),
     path("api/downloads/", include("documents.api.bulk_urls")),
-    path("api", slashless),  # /api → /api/, with CORS headers
+    path("api", slashless, name="api_bare"),  # /api → /api/, with CORS headers
     path("api/", include("documents.api.urls")),
     path("", include("documents.iiif.urls")),
     path("", include("documents.reading_room.urls")),

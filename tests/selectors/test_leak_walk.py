@@ -243,8 +243,9 @@ def fill(pattern: URLPattern, world: World) -> list[tuple[dict, bool]]:
         return [({}, False)]
     if names == {"section"}:
         return [({"section": section}, False) for section in SITEMAPS]
-    if names == {"rest"}:
-        return [({"rest": "no/such/address/"}, False)]
+    if names == {"rest"}:  # catch-alls: a slash-less address redirects, others answer 404
+        rest = "documents" if pattern.name == "api_slashless" else "no/such/address/"
+        return [({"rest": rest}, False)]
     if names == {"filename"}:  # the bulk downloads of the published collection
         return [({"filename": name}, False) for name in ("documents.jsonl", "documents.csv")]
     if "record_number" in names and names <= {"record_number", "slug", "scan_id"}:
