@@ -7,7 +7,7 @@ one, a value of the wrong kind or out of range, a sort that does not exist), and
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -86,7 +86,7 @@ class Endpoint:
     paged: bool = False
     errors: tuple[int, ...] = (400, 404)
     media_type: str = "application/json"
-    extra: dict = field(default_factory=dict)
+    tag: str = "documents"
 
     def query_params(self) -> dict[str, Param]:
         return {p.name: p for p in self.params if p.location == "query"}
@@ -172,6 +172,7 @@ ENDPOINTS = (
         "Links to the lists, URL templates of the records, and the bulk downloads.",
         "ApiRoot",
         errors=(400,),
+        tag="start",
     ),
     Endpoint(
         "api_document_list",
@@ -203,6 +204,7 @@ ENDPOINTS = (
             + " and a link to its documents. A former slug answers 301 to the current one.",
             "Entity",
             params=(_slug(kind),),
+            tag="people, organizations, places",
         )
         for kind, plural in (
             ("person", "people"),
@@ -217,6 +219,7 @@ ENDPOINTS = (
         "The whole published collection as files, with checksums; rebuilt when it changes.",
         "Downloads",
         errors=(400,),
+        tag="bulk downloads",
     ),
 )
 ENDPOINTS_BY_NAME = {endpoint.name: endpoint for endpoint in ENDPOINTS}
@@ -257,6 +260,7 @@ def _operation(endpoint: Endpoint) -> dict:
         responses["301"] = {"description": "A former slug: moved to the current one."}
     return {
         "operationId": endpoint.name,
+        "tags": [endpoint.tag],
         "summary": endpoint.summary,
         "description": endpoint.description,
         "parameters": [param.openapi() for param in endpoint.params],
@@ -283,6 +287,7 @@ def _bulk_paths() -> dict:
         "/api/downloads/{filename}": {
             "get": {
                 "operationId": "api_download",
+                "tags": ["bulk downloads"],
                 "summary": "A bulk download",
                 "description": "The file, with `ETag`, `Repr-Digest` (SHA-256) and "
                 "`Last-Modified`; conditional requests answer 304.",
@@ -297,6 +302,7 @@ def _bulk_paths() -> dict:
         "/api/downloads/{filename}.sha256": {
             "get": {
                 "operationId": "api_download_checksum",
+                "tags": ["bulk downloads"],
                 "summary": "A bulk download's checksum",
                 "description": "One line for `sha256sum -c`.",
                 "parameters": [filename],
