@@ -151,7 +151,8 @@ def test_reader_searches_refines_pages_reads_follows_a_person_and_cites(open_pag
     assert download.suggested_filename.endswith(".bib")
     bibtex = Path(download.path()).read_text(encoding="utf-8")
     assert bibtex.startswith("@")
-    assert title in bibtex
+    # Words with capitals are brace-protected ({NKVD}): the title is there without the braces.
+    assert title in bibtex.replace("{", "").replace("}", "")
 
 
 # --- 2. keyboard ------------------------------------------------------------------------
