@@ -3,7 +3,8 @@ browser connector offers to save the whole page's documents at once."""
 
 from django import template
 
-from documents.citations import authors_by_document, coins_context, zotero_item_type
+from documents.citations import zotero_item_type
+from documents.citations.coins import authors_by_document, coins_context
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ each form is shaped by what its reader's own code does with it:
   `z.archive`/`z.archiveLocation` fill Archive and Loc. in Archive. `DC.source` is left out:
   the importer takes it for the journal title. Organization authors are written "Name," so
   its name parser keeps them whole (a last name only, saved as a single-field name).
-- Zotero's COinS translator reads the spans list pages carry per result (`coins`).
+- Zotero's COinS translator reads the spans list pages carry per result (`citations.coins`).
 - RIS: Zotero reads DB as Archive and AN as Loc. in Archive.
 - BibTeX: `@unpublished` (Zotero's BibTeX import makes it a manuscript; a standard type for
   BibTeX and biblatex), words with capitals brace-protected against sentence-casing styles,
@@ -22,15 +22,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Value
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.partialdates import Precision
-from documents.models import Document, DocumentOrganization, DocumentPerson, PlaceRole, Role
+from documents.models import Document, PlaceRole, Role
 from documents.services.scan_dimensions import is_image
 
 # Characters BibTeX treats specially, and their escaped forms (one pass, so the backslash
@@ -63,14 +61,14 @@ _ZOTERO_TYPES = (("letter", "letter"), ("telegram", "letter"), ("report", "repor
 IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
 
-def _clean(text: str) -> str:
+def one_line(text: str) -> str:
     """One line: formats here are line-based, and stray control characters break them."""
     text = "".join(ch for ch in (text or "") if ch >= " " or ch in "\t\n\r")
     return _WHITESPACE.sub(" ", text).strip()
 
 
 def bibtex_escape(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group(0)], _clean(text))
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group(0)], one_line(text))
 
 
 def bibtex_title(text: str) -> str:
@@ -157,7 +155,7 @@ class DocumentCitation:
     @property
     def credit(self) -> str:
         """“Obtained by X and translated by Y.” (or either half, or nothing)."""
-        obtained, translated = _clean(self.doc.obtained_by), _clean(self.doc.translated_by)
+        obtained, translated = one_line(self.doc.obtained_by), one_line(self.doc.translated_by)
         if obtained and translated:
             return f"Obtained by {obtained} and translated by {translated}."
         if obtained:
@@ -235,11 +233,11 @@ class DocumentCitation:
         """`"Title," Date, Original archive, locator. Obtained by ... Archive, permalink`."""
         doc = self.doc
         date = doc.date_display if not doc.date.is_undated else "undated"
-        parts = [f'"{_clean(doc.title)}," {date}']
+        parts = [f'"{one_line(doc.title)}," {date}']
         if self.repository_name:
             parts.append(self.repository_name)
         if doc.source_citation:
-            parts.append(_clean(doc.source_citation))
+            parts.append(one_line(doc.source_citation))
         line = ", ".join(parts) + "."
         if self.credit:
             line += " " + self.credit
@@ -254,7 +252,7 @@ class DocumentCitation:
 
     @property
     def archive_and_locator(self) -> str:
-        return ", ".join(p for p in (self.repository_name, _clean(self.doc.source_citation)) if p)
+        return ", ".join(p for p in (self.repository_name, one_line(self.doc.source_citation)) if p)
 
     def _bibtex_date_fields(self) -> list[tuple[str, str]]:
         """`year`/`month` for BibTeX styles ("c. 1936" when circa), `date` in biblatex's
@@ -343,7 +341,7 @@ class DocumentCitation:
         lines.append(("CR", doc.rights_statement))
         lines.append(("DP", self.archive_name))
         lines.append(("UR", self.permalink))
-        out = [f"{tag}  - {_clean(value)}" for tag, value in lines if _clean(value)]
+        out = [f"{tag}  - {one_line(value)}" for tag, value in lines if one_line(value)]
         out.append("ER  - ")
         return "\r\n".join(out) + "\r\n"
 
@@ -372,21 +370,14 @@ class DocumentCitation:
         tags += [("z.archive", self.repository_name)]
         tags += [("z.archiveLocation", doc.source_citation)]
         tags += [("DC.title", doc.title)]
-        tags += [("DC.creator", _highwire_name(c)) for c in self.authors]
+        tags += [("DC.creator", c.name) for c in self.authors]
         if self.iso_date:
             tags += [("DC.date", self.doc.date.iso())]
         tags += [("DC.type", doc.document_type.name if doc.document_type_id else "Text")]
         tags += [("DC.language", lang.code) for lang in self.languages]
         tags += [("DC.identifier", self.permalink)]
         tags += [("DC.rights", doc.rights_statement)]
-        return [(name, _clean(content)) for name, content in tags if _clean(content)]
-
-    def coins(self) -> str:
-        """An OpenURL ContextObject for a COinS span (`class="Z3988"`), read by Zotero's COinS
-        translator: a list page with one per result saves as several items at once.
-
-        List pages call `coins_context` with `authors_by_document` instead."""
-        return coins_context(self.doc, self.permalink, self.authors, self.zotero_item_type)
+        return [(name, one_line(content)) for name, content in tags if one_line(content)]
 
     def json_ld(self) -> dict:
         """schema.org `ArchiveComponent`: an item held by an archive, described here."""
@@ -527,53 +518,6 @@ def _highwire_name(creator: Creator) -> str:
     """ "Last, First" for people; an organization's name with a trailing comma, which Zotero's
     name parser reads as a last name alone (a single-field name) instead of splitting it."""
     return creator.sort_name if creator.kind == "Person" else f"{creator.name},"
-
-
-def authors_by_document(docs) -> dict[int, list[Creator]]:
-    """The authors of each of `docs`, organizations first as on the document page, in one
-    query (for list pages, whose rows do not load their links)."""
-    ids = [doc.pk for doc in docs]
-    people = DocumentPerson.objects.filter(document_id__in=ids, role=Role.AUTHOR).values_list(
-        "document_id",
-        Value(1),
-        "person__sort_name",
-        "person__name",
-        "person__slug",
-    )
-    orgs = DocumentOrganization.objects.filter(document_id__in=ids, role=Role.AUTHOR).values_list(
-        "document_id",
-        Value(0),
-        "organization__name",
-        "organization__name",
-        "organization__slug",
-    )
-    authors: dict[int, list[Creator]] = {pk: [] for pk in ids}
-    for doc_id, is_person, sort_name, name, slug in sorted(people.union(orgs, all=True)):
-        kind = "Person" if is_person else "Organization"
-        url = reverse(f"{kind.lower()}_detail", args=[slug])
-        authors[doc_id].append(Creator(name=name, sort_name=sort_name or name, url=url, kind=kind))
-    return authors
-
-
-def coins_context(doc: Document, permalink: str, authors: list[Creator], item_type: str) -> str:
-    """The KEV ContextObject (Dublin Core format) of one document, as Zotero's COinS
-    translator reads it: `rft.type` is a Zotero item type, organizations are `rft.aucorp`."""
-    pairs = [
-        ("ctx_ver", "Z39.88-2004"),
-        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
-        ("rfr_id", "info:sid/" + settings.ARCHIVE_NAME),
-        ("rft.type", item_type),
-        ("rft.title", _clean(doc.title)),
-    ]
-    for creator in authors:
-        key = "rft.aucorp" if creator.kind == "Organization" else "rft.au"
-        pairs.append((key, _clean(creator.sort_name)))
-    if not doc.date.is_undated:
-        pairs.append(("rft.date", doc.date.iso()))
-    if doc.summary:
-        pairs.append(("rft.description", _clean(doc.summary)))
-    pairs.append(("rft_id", permalink))
-    return urlencode([(key, value) for key, value in pairs if value])
 
 
 def _absolute(permalink: str, path: str) -> str:
