@@ -78,6 +78,8 @@ def read_only(view):
 
 def _public(response):
     response["Access-Control-Allow-Origin"] = "*"
+    # Browser clients may read the checksum headers too (others are safelisted).
+    response["Access-Control-Expose-Headers"] = "ETag, Repr-Digest"
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 

@@ -59,6 +59,7 @@ def test_the_api_index_lists_each_download_with_checksum_size_and_time(client, c
         digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
         assert response["Repr-Digest"] == f"sha-256=:{digest}:"
         assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Access-Control-Expose-Headers"] == "ETag, Repr-Digest"
         checksum = client.get(entry["sha256_url"].removeprefix("http://testserver"))
         assert checksum.content.decode() == f"{entry['sha256']}  {entry['url'].rsplit('/')[-1]}\n"
 
