@@ -200,23 +200,34 @@ class SubjectAdmin(
 
 
 class _LinkInline(LeanAutocompleteInlineMixin, admin.TabularInline):
+    """Link rows stay in the order they were entered (not re-sorted by the role's name)."""
+
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("pk")
 
 
 class DocumentPersonInline(_LinkInline):
     model = DocumentPerson
+    verbose_name = "person"
+    verbose_name_plural = "People"
     fields = ["person", "role", "uncertain", "note"]
     autocomplete_fields = ["person"]
 
 
 class DocumentOrganizationInline(_LinkInline):
     model = DocumentOrganization
+    verbose_name = "organization"
+    verbose_name_plural = "Organizations"
     fields = ["organization", "role", "uncertain", "note"]
     autocomplete_fields = ["organization"]
 
 
 class DocumentPlaceInline(_LinkInline):
     model = DocumentPlace
+    verbose_name = "place"
+    verbose_name_plural = "Places"
     fields = ["place", "role", "uncertain", "note"]
     autocomplete_fields = ["place"]
 
@@ -387,7 +398,7 @@ class LinkedDocumentsInline(admin.TabularInline):
     all of them in the document list."""
 
     formset = _FirstRowsFormSet
-    fields = ["document", "date", "role", "uncertain", "status"]
+    fields = ["document", "date", "role", "certainty", "status"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -416,6 +427,11 @@ class LinkedDocumentsInline(admin.TabularInline):
     @admin.display(description="Date")
     def date(self, link):
         return link.document.date_display
+
+    @admin.display(description="Certainty")
+    def certainty(self, link):
+        """Words, not a red ✖ that reads as an error for a link that is simply certain."""
+        return "Uncertain" if link.uncertain else ""
 
     @admin.display(description="Status")
     def status(self, link):

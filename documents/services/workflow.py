@@ -25,6 +25,7 @@ from documents.services.publication import (
     Step,
     TransitionRefused,
     can_edit,
+    Status,
     can_publish,
     missing_message,
     publication_problems,
@@ -53,8 +54,7 @@ def _apply(doc, user, step: Step, *, expected_version=None, comment="", publish_
     with transaction.atomic(), reversion.create_revision():
         locked = Document.objects.select_for_update().get(pk=doc.pk)
         if locked.status not in step.allowed_from:
-            now = status_label(locked.status).lower()
-            raise TransitionRefused(f"It is {now}; it cannot be {step.verb} from there.")
+            raise TransitionRefused(_not_from_here(step, locked.status))
         if step.needs_publish(locked.status) and not can_publish(user):
             raise PermissionDenied(
                 f"Only editors may have a {status_label(locked.status).lower()} document "
@@ -75,6 +75,14 @@ def _apply(doc, user, step: Step, *, expected_version=None, comment="", publish_
     for name in ("status", "publish_on", "published_at", "version", "updated_at"):
         setattr(doc, name, getattr(locked, name))
     return outcome.warnings
+
+
+def _not_from_here(step: Step, current: str) -> str:
+    """Why `step` cannot be taken now, in plain words."""
+    now = "a draft" if current == Status.DRAFT else status_label(current).lower()
+    if current == step.target:
+        return f"It is already {now}."
+    return f"It is {now}, so it cannot be {step.verb}."
 
 
 def submit_for_review(doc, user, *, expected_version=None, comment="") -> list[str]:

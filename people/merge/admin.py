@@ -25,6 +25,13 @@ from people.merge.service import (
 from people.merge.undo import undo_merge
 
 
+def counted(n: int, singular: str, plural: str) -> str:
+    """“1 link”, “3 links”, “no links”."""
+    if n == 0:
+        return f"no {plural}"
+    return f"{n} {singular if n == 1 else plural}"
+
+
 class MergeActionMixin:
     """Adds “Merge selected …” to the changelist for users with the model's merge permission."""
 
@@ -111,13 +118,13 @@ class MergeActionMixin:
             args=[result.undo_revision.pk],
             current_app=self.admin_site.name,
         )
-        moved = sum(result.moved.values())
-        collapsed = sum(result.collapsed.values())
+        moved = counted(sum(result.moved.values()), "link", "links")
+        collapsed = counted(sum(result.collapsed.values()), "duplicate link", "duplicate links")
         self.message_user(
             request,
             format_html(
-                "Merged {} into “{}”: {} link(s) moved, {} duplicate link(s) collapsed; the old "
-                'addresses now redirect. <a href="{}">Undo this merge</a>',
+                "Merged {} into “{}”: {} moved, {} collapsed; the old addresses now redirect. "
+                '<a href="{}">Undo this merge</a> (also offered in the history).',
                 ", ".join(f"“{name}”" for name in result.loser_names),
                 result.survivor,
                 moved,
