@@ -19,6 +19,11 @@ from people.services import entity_save
 _NAMES = ("Names", {"fields": ["name", "slug", "variants"]})
 _DESCRIPTION = ("Description", {"fields": ["description", "certainty_note"]})
 _INTERNAL = ("Internal", {"fields": ["notes", "created_at", "updated_at"]})
+_AUTHORITIES = ("Authority identifiers", {"fields": [("wikidata", "viaf", "lcnaf")]})
+_PLACE_AUTHORITIES = (
+    "Authority identifiers",
+    {"fields": [("wikidata", "geonames"), ("viaf", "lcnaf")]},
+)
 
 
 class EntityAdmin(
@@ -31,7 +36,7 @@ class EntityAdmin(
     """What people, organizations and places share: search by any name variant, with or
     without accents, and slugs filled from the name."""
 
-    search_fields = ["name__fold", "variants__fold", "=slug"]
+    search_fields = ["name__fold", "variants__fold", "=slug", "=wikidata", "=viaf", "=lcnaf"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     show_facets = admin.ShowFacets.ALWAYS
@@ -69,6 +74,7 @@ class PersonAdmin(EntityAdmin):
         ("Names", {"fields": ["name", "sort_name", "slug", "variants"]}),
         ("Life", {"fields": [("birth", "death")]}),
         _DESCRIPTION,
+        _AUTHORITIES,
         _INTERNAL,
     ]
     ordering = ["sort_name", "name"]
@@ -93,6 +99,7 @@ class OrganizationAdmin(EntityAdmin):
         ("Names", {"fields": ["name", "abbreviation", "slug", "variants"]}),
         ("Place in the hierarchy", {"fields": ["parent", ("founded", "dissolved")]}),
         _DESCRIPTION,
+        _AUTHORITIES,
         _INTERNAL,
     ]
 
@@ -124,5 +131,6 @@ class PlaceAdmin(EntityAdmin):
         _NAMES,
         ("Location", {"fields": ["kind", "parent", ("latitude", "longitude")]}),
         _DESCRIPTION,
+        _PLACE_AUTHORITIES,
         _INTERNAL,
     ]

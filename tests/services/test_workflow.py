@@ -78,7 +78,7 @@ def test_editor_publishes_and_withdraws_and_each_step_is_in_the_history(editor):
 
 def test_invalid_transitions_are_refused(editor):
     doc = draft()
-    with pytest.raises(workflow.TransitionRefused, match="^It is a draft, so it cannot be withdrawn"):
+    with pytest.raises(workflow.TransitionRefused, match="^It is a draft, so it cannot be"):
         workflow.withdraw(doc, editor)
     published = DocumentFactory()
     with pytest.raises(workflow.TransitionRefused, match="^It is already published.$"):
