@@ -4,14 +4,19 @@ Imports nothing from `documents`: the documents linking to an entity are added t
 by `documents.admin.documents`, which re-registers subclasses of the classes below.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
 from archive.curation.locking import FORM_FIELD
+from people.duplicates import likely_duplicates
 from people.merge.admin import MergeActionMixin
 from people.models import Organization, Person, Place
 from people.services import entity_save
@@ -26,6 +31,63 @@ _PLACE_AUTHORITIES = (
 )
 
 
+CONFIRM_FIELD = "confirm_not_duplicate"
+
+
+def duplicate_list(candidates, admin_site_name: str = "admin"):
+    """The candidates as links to their change pages, with the name that matched."""
+
+    def url(entity):
+        opts = entity._meta
+        return reverse(
+            f"{admin_site_name}:{opts.app_label}_{opts.model_name}_change", args=[entity.pk]
+        )
+
+    def matched(candidate):
+        if candidate.matched == candidate.entity.name:
+            return ""
+        return f" (as “{candidate.matched}”)"
+
+    return format_html_join(
+        "",
+        '<li><a href="{}" target="_blank">{}</a>{}</li>',
+        ((url(c.entity), str(c.entity), matched(c)) for c in candidates),
+    )
+
+
+class DuplicateCheckForm(forms.ModelForm):
+    """On create and rename: records that may be the same are listed, with links, and the
+    save waits until the curator confirms this one is different."""
+
+    confirm_not_duplicate = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("name") or "").strip()
+        renamed = self.instance.pk is None or "name" in self.changed_data
+        if not name or not renamed or cleaned.get(CONFIRM_FIELD):
+            return cleaned
+        found = likely_duplicates(type(self.instance), name, exclude_pk=self.instance.pk)
+        if found:
+            noun = self._meta.model._meta.verbose_name
+            raise ValidationError(
+                format_html(
+                    '<span class="duplicate-warning">Possible duplicate: “{}” looks like '
+                    '{} existing {}:</span><ul class="duplicate-list">{}</ul>'
+                    '<label class="duplicate-confirm"><input type="checkbox" name="{}"> '
+                    "None of these is the same {}: save it anyway</label>",
+                    name,
+                    len(found),
+                    noun if len(found) == 1 else self._meta.model._meta.verbose_name_plural,
+                    duplicate_list(found),
+                    CONFIRM_FIELD,
+                    noun,
+                ),
+                code="duplicate",
+            )
+        return cleaned
+
+
 class EntityAdmin(
     HistoryAdminMixin,
     MergeActionMixin,
@@ -36,6 +98,7 @@ class EntityAdmin(
     """What people, organizations and places share: search by any name variant, with or
     without accents, and slugs filled from the name."""
 
+    form = DuplicateCheckForm
     search_fields = ["name__fold", "variants__fold", "=slug", "=wikidata", "=viaf", "=lcnaf"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
