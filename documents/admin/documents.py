@@ -6,8 +6,10 @@ Also re-registers the people app's admins with the documents that link to each e
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -24,6 +26,7 @@ from documents.admin.forms import DocumentForm
 from documents.admin.importexport import ImportExportAdminMixin
 from documents.admin.scans import ScanInline
 from documents.admin.workflow import WorkflowAdminMixin
+from documents.admin.workflow_steps import WorkflowStepsAdminMixin
 from documents.admin.writes import DocumentWritesAdminMixin
 from documents.models import (
     Collection,
@@ -232,6 +235,18 @@ class DocumentPlaceInline(_LinkInline):
     autocomplete_fields = ["place"]
 
 
+def subjects_field(db_field, admin_site):
+    """Subjects from the controlled vocabulary, chosen with an autocomplete: a typo finds
+    nothing instead of creating a heading (editors add new ones, from the same box)."""
+    return forms.ModelMultipleChoiceField(
+        queryset=Subject.objects.order_by("name"),
+        required=False,
+        label="Subjects",
+        widget=AutocompleteSelectMultiple(db_field, admin_site),
+        help_text="Type to choose subject headings from the vocabulary.",
+    )
+
+
 class DocumentChangeList(ChangeList):
     """Lists documents without their long texts and search vectors; actions, which take
     `get_queryset()`, still get whole rows."""
@@ -245,6 +260,7 @@ class DocumentChangeList(ChangeList):
 
 @admin.register(Document)
 class DocumentAdmin(
+    WorkflowStepsAdminMixin,
     HistoryAdminMixin,
     DocumentWritesAdminMixin,
     WorkflowAdminMixin,
@@ -363,11 +379,9 @@ class DocumentAdmin(
         return (repository.abbreviation or repository.name) if repository else "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "subjects":
-            field.label = "Subjects"
-            field.widget.attrs.setdefault("class", "vLargeTextField")
-        return field
+            return subjects_field(db_field, self.admin_site)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="Record number")
     def record(self, obj):

@@ -9,8 +9,10 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 
+from archive.curation.history import restore_in_progress
 from documents.models import Scan
 from documents.services import scans
+from documents.services.publication import needs_approval
 
 
 class ScanForm(forms.ModelForm):
@@ -49,6 +51,27 @@ class ScanInline(admin.TabularInline):
     fields = ["preview", "file", "caption", "position"]
     readonly_fields = ["preview"]
     ordering = ["position", "pk"]
+
+    def _proposing(self, request, obj) -> bool:
+        """Scans of a published document are changed by editors: a pending revision holds
+        field and link changes, not files."""
+        if obj is None or obj.pk is None:
+            return False
+        restore = restore_in_progress(obj)  # the row holds the restored version meanwhile
+        if restore is not None:
+            return restore.before is not None and needs_approval(
+                restore.before.status, request.user
+            )
+        return needs_approval(obj.status, request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._proposing(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._proposing(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._proposing(request, obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description="Preview")
     def preview(self, obj):

@@ -10,6 +10,7 @@ from documents.models.document import (
     DocumentQuerySet,
     last_change,
 )
+from documents.models.curation import PendingRevision, WorkflowNote
 from documents.models.exports import CollectionExport
 from documents.models.links import (
     DocumentLink,
@@ -46,6 +47,7 @@ __all__ = [
     "DocumentType",
     "Funder",
     "Language",
+    "PendingRevision",
     "PlaceRole",
     "Repository",
     "Role",
@@ -53,6 +55,7 @@ __all__ = [
     "SlugNamed",
     "Subject",
     "TaggedDocument",
+    "WorkflowNote",
     "last_change",
     "scan_upload_to",
     "thumbnail_upload_to",

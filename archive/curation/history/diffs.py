@@ -305,6 +305,15 @@ def changes_between(old: Version | None, new: Version) -> list[Change]:
     return _render_changes(model, field_changes, relation_changes)
 
 
+def changes_between_states(
+    model, old: dict, new: dict, old_links: dict, new_links: dict
+) -> list[Change]:
+    """Field-level changes between two states that are not (both) stored versions — the live
+    record and a proposed change — in the same form as `Version.field_dict` (attname ->
+    value) and followed rows (relation name -> list of row field dicts)."""
+    return _render_changes(model, *_raw_changes(model, old, new, old_links, new_links))
+
+
 def changed_labels(model, object_id, versions: list[Version]) -> dict[int, list[str]]:
     """Version pk -> labels of what it changed relative to the version before it (the list is
     oldest first). Two queries however long the list; no names are looked up."""
