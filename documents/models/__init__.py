@@ -4,13 +4,13 @@ Importable from here as before (`from documents.models import Document`); each m
 the module named for what it holds.
 """
 
+from documents.models.curation import PendingRevision, WorkflowNote
 from documents.models.document import (
     RECORD_NUMBER_SEQUENCE,
     Document,
     DocumentQuerySet,
     last_change,
 )
-from documents.models.curation import PendingRevision, WorkflowNote
 from documents.models.exports import CollectionExport
 from documents.models.links import (
     DocumentLink,

@@ -1,8 +1,8 @@
-"""`{% review_desk %}`: the review desk on the admin's home page (documents.admin.desk)."""
+"""`{% review_desk %}` on the admin's home page (documents.services.review_desk)."""
 
 from django import template
 
-from documents.admin.desk import desk
+from documents.services.review_desk import desk
 
 register = template.Library()
 

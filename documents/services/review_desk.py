@@ -1,5 +1,6 @@
-"""The review desk: the admin's home for staff. What waits for this user and what moved
-lately, each list with its count — a few queries, whatever the size of the archive."""
+"""The review desk, the admin's home for staff: what waits for this user in the workflow and
+what moved lately, each list with its count — a few queries, whatever the size of the
+archive. Reads only; the admin's template links each item."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -24,11 +24,10 @@ RECENT_DAYS = 30
 @dataclass
 class Item:
     document: Document
-    url: str
+    pending_id: int | None = None  # a pending revision's item
     who: object = None
     when: object = None
     note: str = ""
-    extra_url: str = ""
 
 
 @dataclass
@@ -38,17 +37,13 @@ class Section:
     empty: str
     count: int = 0
     items: list[Item] = field(default_factory=list)
-    more_url: str = ""
+    more: str = ""  # the admin list that shows them all: a changelist query, or "pending"
 
 
-def _change_url(doc) -> str:
-    return reverse("admin:documents_document_change", args=[doc.pk])
-
-
-def _list_url(**params) -> str:
+def _list_query(**params) -> str:
     from urllib.parse import urlencode
 
-    return reverse("admin:documents_document_changelist") + ("?" + urlencode(params))
+    return "?" + urlencode(params)
 
 
 def _latest_note(step: str | None = None):
@@ -71,8 +66,8 @@ def _with_notes(documents: list[Document]) -> dict[int, WorkflowNote]:
     return {n.pk: n for n in notes}
 
 
-def _section(key, title, empty, queryset, *, more_url="", order=("-updated_at",)) -> Section:
-    section = Section(key, title, empty, count=queryset.count(), more_url=more_url)
+def _section(key, title, empty, queryset, *, more="", order=("-updated_at",)) -> Section:
+    section = Section(key, title, empty, count=queryset.count(), more=more)
     documents = list(queryset.order_by(*order, "-pk")[:SHOWN])
     notes = _with_notes(documents)
     for doc in documents:
@@ -80,7 +75,6 @@ def _section(key, title, empty, queryset, *, more_url="", order=("-updated_at",)
         section.items.append(
             Item(
                 doc,
-                _change_url(doc),
                 who=note.user if note else None,
                 when=note.created_at if note else doc.updated_at,
                 note=note.note if note else "",
@@ -111,7 +105,7 @@ def awaiting_review() -> Section:
         "Awaiting review",
         "Nothing is waiting for review.",
         queryset,
-        more_url=_list_url(status__exact=Status.REVIEW),
+        more=_list_query(status__exact=Status.REVIEW),
         order=("updated_at",),
     )
 
@@ -135,7 +129,7 @@ def recently_published() -> Section:
         f"Published in the last {RECENT_DAYS} days",
         "Nothing was published lately.",
         _annotated(queryset, "publish"),
-        more_url=_list_url(status__exact=Status.PUBLISHED, o="-7"),
+        more=_list_query(status__exact=Status.PUBLISHED, o="-7"),
         order=("-published_at",),
     )
 
@@ -148,7 +142,7 @@ def recently_changed() -> Section:
         f"Changed in the last {RECENT_DAYS} days",
         "Nothing changed lately.",
         queryset,
-        more_url=_list_url(o="-7"),
+        more=_list_query(o="-7"),
     )
 
 
@@ -163,14 +157,14 @@ def pending_revisions(author=None) -> Section:
         else "My changes to published documents awaiting approval",
         "No changes are waiting for approval.",
         count=open_revisions.count(),
-        more_url=reverse("admin:documents_pendingrevision_changelist"),
+        more="pending",
     )
     rows = open_revisions.select_related("document", "author").order_by("created_at")[:SHOWN]
     for pending in rows:
         section.items.append(
             Item(
                 pending.document,
-                reverse("admin:documents_pendingrevision_change", args=[pending.pk]),
+                pending_id=pending.pk,
                 who=pending.author,
                 when=pending.created_at,
                 note=pending.note,
