@@ -22,6 +22,7 @@ from taggit.models import Tag
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin, LeanAutocompleteInlineMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
+from documents.admin.bulk_edit import BulkEditAdminMixin
 from documents.admin.forms import DocumentForm
 from documents.admin.importexport import ImportExportAdminMixin
 from documents.admin.scans import ScanInline
@@ -260,6 +261,7 @@ class DocumentChangeList(ChangeList):
 
 @admin.register(Document)
 class DocumentAdmin(
+    BulkEditAdminMixin,
     WorkflowStepsAdminMixin,
     HistoryAdminMixin,
     DocumentWritesAdminMixin,
