@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
+from archive.curation.admin.quickadd import QuickAddMixin
 from archive.curation.locking import FORM_FIELD
 from people.duplicates import likely_duplicates
 from people.merge.admin import MergeActionMixin
@@ -89,6 +90,7 @@ class DuplicateCheckForm(forms.ModelForm):
 
 
 class EntityAdmin(
+    QuickAddMixin,
     HistoryAdminMixin,
     MergeActionMixin,
     OptimisticLockAdminMixin,
@@ -116,6 +118,18 @@ class EntityAdmin(
         records the history. Replaces `OptimisticLockAdminMixin.save_model`."""
         expected = form.cleaned_data.get(FORM_FIELD) if change else None
         entity_save(entity=obj, user=request.user, expected_version=expected)
+
+    def quick_add_duplicates(self, name):
+        return likely_duplicates(self.model, name)
+
+    def quick_add_create(self, request, name):
+        """A new record with just its name, recorded in the history (the rest is filled in
+        on its own page later)."""
+        entity = self.model(name=name)
+        entity.full_clean(exclude=["slug"])
+        return entity_save(
+            entity=entity, user=request.user, comment="Created from a document form."
+        )
 
     @admin.display(description="Other names")
     def variants_short(self, obj):

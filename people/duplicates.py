@@ -63,9 +63,8 @@ def likely_duplicates(model, name: str, *, exclude_pk=None, limit: int = 5) -> l
     records = model._default_manager.all()
     if exclude_pk is not None:
         records = records.exclude(pk=exclude_pk)
-    fields = ["pk", "name", "slug", "variants"]
-    if any(f.name == "abbreviation" for f in model._meta.concrete_fields):
-        fields.append("abbreviation")
+    present = {f.name for f in model._meta.concrete_fields}
+    fields = ["pk", *(f for f in ("name", "slug", "variants", "abbreviation") if f in present)]
     best: dict[int, Candidate] = {}
     choices, owners = [], []
     for entity in records.only(*fields).order_by("pk").iterator(chunk_size=2000):

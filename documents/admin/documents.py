@@ -6,6 +6,7 @@ Also re-registers the people app's admins with the documents that link to each e
 
 from urllib.parse import urlencode
 
+import reversion
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
@@ -22,6 +23,7 @@ from taggit.models import Tag
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin, LeanAutocompleteInlineMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
+from archive.curation.admin.quickadd import QuickAddMixin
 from documents.admin.bulk_edit import BulkEditAdminMixin
 from documents.admin.forms import DocumentForm
 from documents.admin.importexport import ImportExportAdminMixin
@@ -43,6 +45,7 @@ from documents.models import (
     TaggedDocument,
 )
 from people import admin as people_admin
+from people.duplicates import likely_duplicates
 from people.merge.admin import MergeActionMixin
 from people.models import Organization, Person, Place
 
@@ -189,8 +192,16 @@ class CollectionAdmin(
 
 @admin.register(Subject)
 class SubjectAdmin(
-    HistoryAdminMixin, MergeActionMixin, DocumentCountMixin, FoldedSearchMixin, admin.ModelAdmin
+    QuickAddMixin,
+    HistoryAdminMixin,
+    MergeActionMixin,
+    DocumentCountMixin,
+    FoldedSearchMixin,
+    admin.ModelAdmin,
 ):
+    """The controlled vocabulary of subject headings. Only editors add headings (here, or
+    from the document form's subject box, after the same duplicate check)."""
+
     list_display = ["name", "slug"]
     search_fields = ["name__fold", "description__fold", "=slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -198,18 +209,48 @@ class SubjectAdmin(
     document_count = (TaggedDocument, "tag", "content_object")
     document_filter = "subjects__id__exact"
 
+    def quick_add_duplicates(self, name):
+        return likely_duplicates(Subject, name)
+
+    def quick_add_create(self, request, name):
+        subject = Subject(name=name)
+        subject.validate_unique()
+        with reversion.create_revision():
+            subject.save()
+            reversion.set_user(request.user)
+            reversion.set_comment("Created from a document form.")
+        return subject
+
 
 # ---------------------------------------------------------------------------------------------
 # Documents
 
 
-class _LinkInline(LeanAutocompleteInlineMixin, admin.TabularInline):
-    """Link rows stay in the order they were entered (not re-sorted by the role's name)."""
+def _quick_add(admin_site, model, request, widget) -> None:
+    """Let the autocomplete create a record of `model` (with the duplicate check), if this
+    user may add one (archive.curation.admin.quickadd; static/archive/admin/document_form.js)."""
+    model_admin = admin_site._registry.get(model)
+    url = model_admin.quick_add_url(request) if hasattr(model_admin, "quick_add_url") else ""
+    if url:
+        widget.attrs["data-quick-add-url"] = url
+        widget.attrs["data-quick-add-noun"] = str(model._meta.verbose_name)
 
-    extra = 0
+
+class _LinkInline(LeanAutocompleteInlineMixin, admin.TabularInline):
+    """Link rows stay in the order they were entered (not re-sorted by the role's name). An
+    empty row waits at the end, and the next appears by itself once it is filled."""
+
+    extra = 1
+    classes = ["link-rows"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("pk")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == self.model.ENTITY_FIELD:
+            _quick_add(self.admin_site, db_field.related_model, request, field.widget)
+        return field
 
 
 class DocumentPersonInline(_LinkInline):
@@ -236,6 +277,13 @@ class DocumentPlaceInline(_LinkInline):
     autocomplete_fields = ["place"]
 
 
+class SubjectsAutocomplete(AutocompleteSelectMultiple):
+    """Re-showing a refused form never looks up a typed value that is no heading's key."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+
+
 def subjects_field(db_field, admin_site):
     """Subjects from the controlled vocabulary, chosen with an autocomplete: a typo finds
     nothing instead of creating a heading (editors add new ones, from the same box)."""
@@ -243,7 +291,7 @@ def subjects_field(db_field, admin_site):
         queryset=Subject.objects.order_by("name"),
         required=False,
         label="Subjects",
-        widget=AutocompleteSelectMultiple(db_field, admin_site),
+        widget=SubjectsAutocomplete(db_field, admin_site),
         help_text="Type to choose subject headings from the vocabulary.",
     )
 
@@ -382,8 +430,19 @@ class DocumentAdmin(
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "subjects":
-            return subjects_field(db_field, self.admin_site)
+            field = subjects_field(db_field, self.admin_site)
+            _quick_add(self.admin_site, Subject, request, field.widget)
+            return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    class Media:
+        # After Django's autocomplete.js, which it extends (static files: CSP, no inline code).
+        js = [
+            "admin/js/jquery.init.js",
+            "admin/js/autocomplete.js",
+            "archive/admin/document_form.js",
+        ]
+        css = {"all": ["archive/admin/curation.css"]}
 
     @admin.display(description="Record number")
     def record(self, obj):

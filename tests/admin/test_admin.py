@@ -150,7 +150,9 @@ def test_changelist_add_and_change_pages_render_for_an_archivist(archivist_clien
     results = response.context["cl"].result_list
     assert len(results) >= 1
     name = model.replace("/", "_")
-    assert archivist_client.get(reverse(f"admin:{name}_add")).status_code == 200
+    # Subjects are a controlled vocabulary: editors add headings, archivists choose them.
+    adding = 403 if model == "documents/subject" else 200
+    assert archivist_client.get(reverse(f"admin:{name}_add")).status_code == adding
     change = archivist_client.get(reverse(f"admin:{name}_change", args=[results[0].pk]))
     assert change.status_code == 200
 

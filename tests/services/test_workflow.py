@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from documents.models import Document
+from documents.models import Document, PendingRevision
 from documents.selectors import is_public, published_documents
 from documents.services import publication, workflow
 from tests.admin_forms import change_url, form_data
@@ -235,8 +235,11 @@ def test_archivist_edits_a_published_document_without_unpublishing_it(client, ar
     data["status"] = "draft"  # crafted: the field is read-only for archivists
     assert client.post(url, data).status_code == 302
     doc.refresh_from_db()
-    assert doc.title == "Published title, corrected"
+    # The correction waits for an editor's approval; the document stays published as it was.
+    assert doc.title == "Published title"
     assert doc.status == Status.PUBLISHED
+    pending = PendingRevision.objects.get(document=doc)
+    assert pending.changes["fields"] == {"title": "Published title, corrected"}
 
 
 def test_archivist_can_move_a_draft_to_review_in_the_form(client, archivist):
