@@ -121,13 +121,16 @@
             }
         };
         if (element.dataset.quickAddUrl) {
-            options.tags = true;
-            options.createTag = (params) => {
+            // Existing records first, then “Create …” (unless one is named exactly so).
+            options.ajax.processResults = (data, params) => {
+                const results = data.results.slice();
                 const term = $.trim(params.term || '');
-                return term ? {id: `__new__:${term}`, text: `Create “${term}”…`, newTerm: term} : null;
+                const named = results.some((r) => r.text.toLowerCase() === term.toLowerCase());
+                if (term && !(params.page > 1) && !named) {
+                    results.push({id: `__new__:${term}`, text: `Create “${term}”…`, newTerm: term});
+                }
+                return {results: results, pagination: data.pagination};
             };
-            // Existing records first: “Create …” is offered after them.
-            options.insertTag = (data, tag) => data.push(tag);
         }
         return options;
     }
@@ -275,6 +278,7 @@
 
     // --- keyboard: Ctrl/Cmd+S saves and continues ------------------------------------------
 
+    // Capture phase: an autocomplete's search box stops its key events from bubbling.
     document.addEventListener('keydown', (event) => {
         if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
             const button = document.querySelector('input[name="_continue"]');
@@ -283,7 +287,7 @@
                 button.click();
             }
         }
-    });
+    }, true);
 
     $(function() {
         const scans = document.getElementById('scans-group');
