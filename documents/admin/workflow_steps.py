@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from archive.curation.locking import VersionConflict
+from documents.models import PendingRevision
 from documents.services.publication import STEPS, can_publish
 from documents.services.workflow import SERVICES, TransitionRefused
 
@@ -113,6 +114,17 @@ class WorkflowStepsAdminMixin:
             context["workflow_buttons"] = [
                 (PAGES[name].button, self._step_url(doc, name), name)
                 for name in offered_steps(doc, request.user)
+            ]
+            context["open_pending"] = [
+                (
+                    p,
+                    reverse(
+                        f"{self.admin_site.name}:documents_pendingrevision_change", args=[p.pk]
+                    ),
+                )
+                for p in PendingRevision.objects.filter(
+                    document=doc, state=PendingRevision.State.OPEN
+                ).select_related("author")
             ]
         return super().change_view(request, object_id, form_url, context)
 

@@ -146,6 +146,8 @@ def test_the_editor_reviews_the_diff_and_approves_in_the_admin(
     pending = PendingRevision.objects.get()
     client.force_login(editor)
     url = reverse("admin:documents_pendingrevision_change", args=[pending.pk])
+    # The document's own page points the editor at it.
+    assert f'href="{url}"' in client.get(change_url(published)).content.decode()
     page = client.get(url).content.decode()
     assert "Published now" in page and "Proposed" in page
     assert f"<del>{OLD}</del>" in page and f"<ins>{NEW}</ins>" in page
