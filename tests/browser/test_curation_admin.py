@@ -45,9 +45,6 @@ def site(live_server, transactional_db, demo_snapshot):
     restore(demo_snapshot)
     # A transactional test starts from an emptied database: make the roles again.
     importlib.import_module("documents.migrations.0003_roles").create_roles(apps, None)
-    importlib.import_module(
-        "documents.migrations.0009_subjects_added_by_editors"
-    ).archivists_choose_subjects(apps, None)
     return live_server.url
 
 
