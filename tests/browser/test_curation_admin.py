@@ -102,9 +102,13 @@ class Counter:
 
     def choose(self, text, *, expect_text=None):
         """Type into the open autocomplete and take its highlighted suggestion with Enter."""
+        # The autocomplete's search box has the focus (after a click, or after a choice in a
+        # box that takes several values).
+        expect(self.page.locator("input.select2-search__field:focus")).to_have_count(1)
         self.type(text)
         highlighted = self.page.locator(".select2-results__option--highlighted")
-        expect(highlighted).to_contain_text(expect_text or text)
+        # Generous: other test runs may share this machine's two cores.
+        expect(highlighted).to_contain_text(expect_text or text, timeout=20_000)
         self.press("Enter")
 
 
