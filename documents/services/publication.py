@@ -46,6 +46,13 @@ def can_edit(user) -> bool:
     return bool(user and user.is_active and user.has_perm(EDIT_PERMISSION))
 
 
+def needs_approval(stored_status, user) -> bool:
+    """Whether this user's change to a document now `stored_status` is held back as a
+    pending revision (documents.services.pending) until an editor approves it: a published
+    document changed by someone who may not publish. Readers keep the published version."""
+    return stored_status == Status.PUBLISHED and not can_publish(user)
+
+
 def status_label(value) -> str:
     return str(Status(value).label) if value in Status.values else str(value)
 
