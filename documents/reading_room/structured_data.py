@@ -2,8 +2,10 @@
 
 People, organizations and places are `Person`, `Organization` and `Place`; subjects are
 `DefinedTerm`s and collections `Collection`s. Authority identifiers (Wikidata, VIAF, GeoNames,
-LCNAF...) become `sameAs` through one hook on the entity, `authority_links()` (absolute
-URLs), when the model has it; nothing here knows which authorities exist.
+LCNAF...) become `sameAs` through one hook on the entity, `authority_links()`, when the
+model has it; nothing here knows which authorities exist. This is the page's only JSON-LD,
+a superset of the model's core `Entity.json_ld()` (name, variants, sameAs) with dates,
+places, parents and children.
 """
 
 from django.conf import settings
@@ -24,11 +26,12 @@ MAX_DESCRIPTION = 300
 
 
 def same_as(entity) -> list[str]:
-    """The entity's authority records, from its own `authority_links()` if it has one."""
+    """The addresses of the entity's authority records, from its own `authority_links()`
+    ((authority, identifier, address) triples) if it has one."""
     links = getattr(entity, "authority_links", None)
     if not callable(links):
         return []
-    return [str(link) for link in links() if link]
+    return [address for _authority, _identifier, address in links() if address]
 
 
 def _iso(raw: str) -> str:
