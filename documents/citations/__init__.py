@@ -8,8 +8,9 @@ each form is shaped by what its reader's own code does with it:
   `DC.*` and `og:*` go through its RDF importer, where `z.itemType` decides the item type
   (so a document saves as a manuscript, letter or report, never a journal article) and
   `z.archive`/`z.archiveLocation` fill Archive and Loc. in Archive. `DC.source` is left out:
-  the importer takes it for the journal title. Organization authors are written "Name," so
-  its name parser keeps them whole (a last name only, saved as a single-field name).
+  the importer takes it for the journal title. Organization authors, and people whose sort
+  name is not "Last, First", are written "Name," so its name parser keeps them whole (a last
+  name only) instead of splitting them at the last space (`zotero_name`).
 - Zotero's COinS translator reads the spans list pages carry per result (`citations.coins`).
 - RIS: Zotero reads DB as Archive and AN as Loc. in Archive.
 - BibTeX: `@unpublished` (Zotero's BibTeX import makes it a manuscript; a standard type for
@@ -355,7 +356,7 @@ class DocumentCitation:
         them for a journal, an institution and a journal title."""
         doc = self.doc
         tags = [("citation_title", doc.title)]
-        tags += [("citation_author", _highwire_name(c)) for c in self.authors]
+        tags += [("citation_author", zotero_name(c)) for c in self.authors]
         if self.highwire_date:
             tags += [("citation_date", self.highwire_date)]
         tags += [("citation_public_url", self.permalink)]
@@ -514,10 +515,14 @@ def zotero_item_type(doc: Document) -> str:
     return next((zotero for word, zotero in _ZOTERO_TYPES if word in name), "manuscript")
 
 
-def _highwire_name(creator: Creator) -> str:
-    """ "Last, First" for people; an organization's name with a trailing comma, which Zotero's
-    name parser reads as a last name alone (a single-field name) instead of splitting it."""
-    return creator.sort_name if creator.kind == "Person" else f"{creator.name},"
+def zotero_name(creator: Creator) -> str:
+    """A name as Zotero's name parser (`cleanAuthor`) should split it: "Last, First" where the
+    sort name has that form; any other name (an organization, "Sheng Shicai" with the surname
+    first, a single name) with a trailing comma, which the parser reads as a last name alone
+    instead of splitting it at its last space."""
+    if creator.kind == "Person" and "," in creator.sort_name:
+        return creator.sort_name
+    return f"{creator.name},"
 
 
 def _absolute(permalink: str, path: str) -> str:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.db.models import Value
 from django.urls import reverse
 
-from documents.citations import Creator, one_line
+from documents.citations import Creator, one_line, zotero_name
 from documents.models import Document, DocumentOrganization, DocumentPerson, Role
 
 
@@ -46,8 +46,10 @@ def coins_context(doc: Document, permalink: str, authors: list[Creator], item_ty
         ("rft.title", one_line(doc.title)),
     ]
     for creator in authors:
-        key = "rft.aucorp" if creator.kind == "Organization" else "rft.au"
-        pairs.append((key, one_line(creator.sort_name)))
+        if creator.kind == "Organization":
+            pairs.append(("rft.aucorp", one_line(creator.name)))
+        else:  # Zotero splits `rft.au` with its name parser, as it does Highwire authors
+            pairs.append(("rft.au", one_line(zotero_name(creator))))
     if not doc.date.is_undated:
         pairs.append(("rft.date", doc.date.iso()))
     if doc.summary:
