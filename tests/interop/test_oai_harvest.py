@@ -72,8 +72,13 @@ def test_a_larger_set_through_resumption_tokens_with_deleted_records(harvester, 
     docs[3].delete()
     DocumentFactory.create_batch(5, status=Status.DRAFT)  # never public: never harvested
 
-    headers = list(harvester.ListIdentifiers(metadataPrefix="oai_dc"))
+    pages = harvester.ListIdentifiers(metadataPrefix="oai_dc")
+    first_token = pages.resumption_token  # from the first page, before reading on
+    headers = list(pages)
     records = list(harvester.ListRecords(metadataPrefix="oai_dc"))
+
+    assert first_token.token and first_token.complete_list_size == "40"
+    assert not pages.resumption_token.token  # the last of the 6 pages closes the list
 
     expected = sorted(d.record_number for d in docs)
     assert sorted(numbers(headers)) == expected  # 36 public + 4 deleted, each once
