@@ -519,7 +519,8 @@ def zotero_name(creator: Creator) -> str:
     """A name as Zotero's name parser (`cleanAuthor`) should split it: "Last, First" where the
     sort name has that form; any other name (an organization, "Sheng Shicai" with the surname
     first, a single name) with a trailing comma, which the parser reads as a last name alone
-    instead of splitting it at its last space."""
+    instead of splitting it at its last space. A name that itself holds a comma still splits
+    there: the parser has no escape for it."""
     if creator.kind == "Person" and "," in creator.sort_name:
         return creator.sort_name
     return f"{creator.name},"
