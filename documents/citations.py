@@ -125,6 +125,19 @@ class DocumentCitation:
         return str(self.doc.repository) if self.doc.repository_id else ""
 
     @property
+    def archive_and_locator(self) -> tuple[str, str]:
+        """The holding archive and the locator, the archive said once: a locator that starts
+        with the archive's abbreviation or name ("RGASPI, f. 17") loses that start."""
+        name, locator = self.repository_name, _clean(self.doc.source_citation)
+        if self.doc.repository_id and locator:
+            repo = self.doc.repository
+            for start in (repo.abbreviation, repo.name):
+                if start and re.match(rf"{re.escape(start)}(?:[\s,;:.]|$)", locator):
+                    locator = locator[len(start) :].lstrip(" ,;:.")
+                    break
+        return name, locator
+
+    @property
     def credit(self) -> str:
         """“Obtained by X and translated by Y.” (or either half, or nothing)."""
         obtained, translated = _clean(self.doc.obtained_by), _clean(self.doc.translated_by)
@@ -185,11 +198,7 @@ class DocumentCitation:
         """`"Title," Date, Original archive, locator. Obtained by ... Archive, permalink`."""
         doc = self.doc
         date = doc.date_display if not doc.date.is_undated else "undated"
-        parts = [f'"{_clean(doc.title)}," {date}']
-        if self.repository_name:
-            parts.append(self.repository_name)
-        if doc.source_citation:
-            parts.append(_clean(doc.source_citation))
+        parts = [f'"{_clean(doc.title)}," {date}', *filter(None, self.archive_and_locator)]
         line = ", ".join(parts) + "."
         if self.credit:
             line += " " + self.credit
@@ -224,7 +233,7 @@ class DocumentCitation:
         if doc.document_type_id:
             fields.append(("type", "{" + bibtex_escape(doc.document_type.name) + "}"))
         note = [
-            ", ".join(p for p in (self.repository_name, _clean(doc.source_citation)) if p) + ".",
+            ", ".join(p for p in self.archive_and_locator if p) + ".",
             self.credit,
         ]
         note = " ".join(p for p in note if p and p != ".")
