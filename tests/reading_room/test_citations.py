@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.utils import dateformat, timezone
 
 from documents.citations import bibtex_escape
 from documents.models import Document, Role
@@ -50,9 +51,14 @@ def permalink(doc):
 
 def citation_text(client, doc) -> str:
     html = client.get(doc.get_absolute_url()).content.decode()
-    match = re.search(r'<p class="cite-text" id="citation-text">(.*?)</p>', html, re.S)
+    match = re.search(r'<p class="cite-text" id="citation-text"[^>]*>(.*?)</p>', html, re.S)
     assert match, "the page has a citation box"
     return unescape(match.group(1)).strip()
+
+
+def accessed_today() -> str:
+    """The access date every citation on the page ends with."""
+    return f"Accessed {dateformat.format(timezone.localdate(), 'F j, Y')}."
 
 
 def braces_balanced(text: str) -> bool:
@@ -72,7 +78,7 @@ def test_citation_line_in_the_archive_form(client, doc):
     assert citation_text(client, doc) == (
         f'"{TITLE}," March 19, 1935, Russian State Archive of Socio-Political History '
         f"(RGASPI), f. 17, op. 162, d. 17, l. 151. Obtained by Jamil Hasanli and translated by "
-        f"Gary Goldberg. {settings.ARCHIVE_NAME}, {permalink(doc)}"
+        f"Gary Goldberg. {settings.ARCHIVE_NAME}, {permalink(doc)}. {accessed_today()}"
     )
 
 
@@ -106,7 +112,8 @@ def test_citation_line_leaves_out_what_is_unknown(client, db):
         translated_by="Gary Goldberg",
     )
     assert citation_text(client, doc) == (
-        f'"Report," undated. Translated by Gary Goldberg. {settings.ARCHIVE_NAME}, {permalink(doc)}'
+        f'"Report," undated. Translated by Gary Goldberg. {settings.ARCHIVE_NAME}, '
+        f"{permalink(doc)}. {accessed_today()}"
     )
 
 

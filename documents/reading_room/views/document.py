@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 from django.utils.cache import patch_cache_control
 
 from documents.citations import DocumentCitation, canonical_path
+from documents.citing import reader_citations
 from documents.models import (
     Document,
     PlaceRole,
@@ -118,6 +119,7 @@ def document_detail(request, record_number, slug=None):
     context = {
         "doc": doc,
         "citation": citation,
+        "cite_forms": reader_citations(citation, accessed=timezone.localdate()),
         "permalink": citation.permalink,
         "date_machine": _machine_date(doc),
         "languages": languages,
