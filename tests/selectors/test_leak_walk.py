@@ -256,6 +256,8 @@ def fill(pattern: URLPattern, world: World) -> list[tuple[dict, bool]]:
         return [({"section": section}, False) for section in SITEMAPS]
     if names == {"rest"}:
         return [({"rest": "no/such/address/"}, False)]
+    if names == {"fmt"}:  # a result set exported from the document list
+        return [({"fmt": fmt}, False) for fmt in ("ris", "bib", "csv", "json")]
     if names == {"filename"}:  # the bulk downloads of the published collection
         return [({"filename": name}, False) for name in ("documents.jsonl", "documents.csv")]
     if "record_number" in names and names <= {"record_number", "slug", "scan_id"}:
@@ -377,6 +379,8 @@ def test_the_walk_sees_what_it_hides_once_published(client, world):
     assert status == 200 and "zqxdraftplace" in found
     status, found = leaks(client, "/documents/?" + urlencode({"place": "openland"}))
     assert "zqxdrafttitle" in found and "zqxdraftsummary" in found
+    status, found = leaks(client, "/documents/export.json?" + urlencode({"place": "openland"}))
+    assert status == 200 and "zqxdrafttitle" in found and "zqxdrafttext" in found
     status, found = leaks(client, "/api/people/hidden-draft-person/")
     assert status == 200 and "zqxdraftdescription" in found
     # Every facet parameter is among the walk's query variants.
