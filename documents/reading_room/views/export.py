@@ -63,10 +63,11 @@ def _csv(request, ids) -> str:
 def _json(request, ids, total: int) -> str:
     documents = [public_record(doc) for doc in _in_order(with_related(published_documents()), ids)]
     query = request.GET.urlencode()
+    listed = reverse("document_list") + (f"?{query}" if query else "")
     data = {
         "dataset": settings.ARCHIVE_NAME,
         "exported_at": timezone.now().isoformat(),
-        "list": request.build_absolute_uri(reverse("document_list") + (f"?{query}" if query else "")),
+        "list": request.build_absolute_uri(listed),
         "total": total,
         "count": len(documents),
         "documents": documents,
