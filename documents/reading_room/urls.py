@@ -31,6 +31,11 @@ urlpatterns = [
         {"variant": "thumbnail"},
         name="scan_thumbnail",
     ),
+    path(
+        "documents/<int:record_number>/scans/<int:scan_id>/pages/<int:page>",
+        scans.scan_page,
+        name="scan_page",
+    ),
     path("people/", entities.person_list, name="person_list"),
     path("people/<str:slug>/", entities.person_detail, name="person_detail"),
     path("organizations/", entities.organization_list, name="organization_list"),
