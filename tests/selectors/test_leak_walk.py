@@ -260,14 +260,17 @@ def fill(pattern: URLPattern, world: World) -> list[tuple[dict, bool]]:
         return [({"fmt": fmt}, False) for fmt in ("ris", "bib", "csv", "json")]
     if names == {"filename"}:  # the bulk downloads of the published collection
         return [({"filename": name}, False) for name in ("documents.jsonl", "documents.csv")]
-    if "record_number" in names and names <= {"record_number", "slug", "scan_id"}:
+    if "record_number" in names and names <= {"record_number", "slug", "scan_id", "page"}:
         filled = []
         for doc in world.documents:
             base = {"record_number": doc.record_number}
             if "slug" in names:
                 base["slug"] = doc.slug
             hidden = ("document", doc.pk) in world.hidden
-            if "scan_id" in names:
+            if "page" in names:  # a PDF's page as an image, for the scan viewer
+                pdfs = [scan for scan in doc.scans.all() if scan.file.name.endswith(".pdf")]
+                filled += [({**base, "scan_id": scan.pk, "page": 1}, hidden) for scan in pdfs]
+            elif "scan_id" in names:
                 filled += [({**base, "scan_id": scan.pk}, hidden) for scan in doc.scans.all()]
             else:
                 filled.append((base, hidden))
