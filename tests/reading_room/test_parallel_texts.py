@@ -32,7 +32,9 @@ def test_both_texts_side_by_side_with_a_choice_for_narrow_screens(client):
     doc = DocumentFactory(full_text=TRANSLATION, original_text=ORIGINAL, summary="In short.")
     doc.original_languages.add(LanguageFactory(code="ru", name="Russian"))
     html = page(client, doc)
-    texts = re.search(r'<section class="document-texts".*?</section>\s*</div>\s*</section>', html, re.S)
+    texts = re.search(
+        r'<section class="document-texts".*?</section>\s*</div>\s*</section>', html, re.S
+    )
     assert texts, "the two texts share one section"
     block = texts.group(0)
     assert block.index("English translation</h3>") < block.index("Original text (Russian)</h3>")
