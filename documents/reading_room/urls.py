@@ -14,6 +14,7 @@ urlpatterns = [
         document.document_detail,
         name="document_detail",
     ),
+    path("documents/<int:record_number>/print", document.document_print, name="document_print"),
     path(
         "documents/<int:record_number>/cite.bib",
         citations.document_bibtex,
