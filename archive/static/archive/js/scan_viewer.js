@@ -48,9 +48,13 @@
       bounds = L.latLngBounds([0, 0], [image.naturalHeight, image.naturalWidth]);
       if (overlay) map.removeLayer(overlay);
       overlay = L.imageOverlay(page.src, bounds, { alt: page.label }).addTo(map);
-      map.setMaxBounds(bounds.pad(0.5));
+      // Stop any pan or zoom still running on the last page, and drop its bounds, or Leaflet
+      // pulls the new page back inside them after fitting it.
+      map.stop();
+      map.setMaxBounds(null);
       map.invalidateSize();
       fit();
+      map.setMaxBounds(bounds.pad(0.5));
       box.setAttribute("data-loaded", String(current + 1));
     };
     image.onerror = function () {
