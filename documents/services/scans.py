@@ -14,12 +14,16 @@ kept on the scan for the viewer; a PDF PDFium cannot render keeps no thumbnail (
 shows a PDF card instead) and is still accepted when pypdf found it sound.
 """
 
+import hashlib
 import io
+import logging
+import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -255,6 +259,7 @@ def store_thumbnail(scan: Scan, checked: CheckedUpload) -> None:
     current = scan.thumbnail.name or ""
     scan.page_count = checked.pages
     Scan.objects.filter(pk=scan.pk).update(thumbnail=current, page_count=checked.pages)
+    forget_pages(scan)
     if previous and previous != current:
         storage = scan.thumbnail.storage
         transaction.on_commit(lambda: storage.delete(previous))
@@ -299,3 +304,60 @@ def ensure_page_counts(scans) -> None:
         except pdf_pages.PdfUnreadable:
             scan.page_count = 0
         Scan.objects.filter(pk=scan.pk).update(page_count=scan.page_count)
+
+
+logger = logging.getLogger(__name__)
+# Rendered viewer pages are kept this long in the shared cache, keyed by the scan's page
+# generation (renewed by `store_thumbnail`, which every new or replaced file passes through)
+# and the stored file's name: a replaced file never shows its predecessor's pages.
+PAGE_CACHE_SECONDS = 24 * 3600
+
+
+def _generation_key(scan: Scan) -> str:
+    return f"archive:scan-pages:{scan.pk}"
+
+
+def forget_pages(scan: Scan) -> None:
+    """Drop the scan's rendered pages from use (its file is new or replaced)."""
+    try:
+        cache.delete(_generation_key(scan))
+    except Exception:  # noqa: BLE001 - an unreachable cache means "uncached", not an error
+        logger.warning("cache unreachable: scan %s keeps its page generation", scan.pk)
+
+
+def _page_key(scan: Scan, number: int) -> str:
+    """The cache key of one rendered page (a new generation when the cache lost the last)."""
+    key = _generation_key(scan)
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(key) or uuid.uuid4().hex
+    digest = hashlib.sha256(scan.file.name.encode()).hexdigest()[:20]
+    return f"archive:scan-page:{scan.pk}:{generation}:{digest}:{number}"
+
+
+def pdf_page_jpeg(scan: Scan, number: int) -> bytes:
+    """Page `number` of a PDF scan as a JPEG for the scan viewer. Rendering reads the whole
+    file (from S3, perhaps) and keeps PDFium busy for about half a second, so a page is taken
+    from the shared cache when any reader asked for it lately, and a page past the known
+    count is refused without reading the file. Raises IndexError (no such page), OSError (the
+    file is missing) or pdf_pages.PdfUnreadable; a cache that fails is only skipped."""
+    if scan.page_count is not None and not 1 <= number <= scan.page_count:
+        raise IndexError(number)
+    key = None
+    try:
+        key = _page_key(scan, number)
+        image = cache.get(key)
+    except Exception:  # noqa: BLE001 - an unreachable cache means "uncached", not an error
+        logger.warning("cache unreachable while reading scan %s's pages", scan.pk, exc_info=True)
+        image = None
+    if image is not None:
+        return image
+    with scan.file.open("rb") as handle:
+        image = pdf_pages.page_jpeg(handle.read(), number)
+    if key is not None:
+        try:
+            cache.set(key, image, timeout=PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unreachable while storing %s", key, exc_info=True)
+    return image

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from documents.models import Document, Scan
-from documents.services.scans import add_scan
+from documents.services.scans import add_scan, rebuild_thumbnail
 from tests.factories import DocumentFactory
 from tests.scan_files import pdf_upload, png_upload
 
@@ -116,3 +116,21 @@ def test_no_viewer_without_pages_it_can_show(client):
     html = client.get(doc.get_absolute_url()).content.decode()
     assert 'id="scan-viewer"' not in html
     assert "scan_viewer.js" not in html and "leaflet.js" not in html
+
+
+def test_a_rendered_page_is_kept_and_a_replaced_file_gets_new_pages(client, scanned):
+    doc, _, pdf = scanned
+    first = client.get(pdf.get_page_url(1)).content
+    stored = pdf.file.name
+    # Kept: served again without reading the file.
+    pdf.file.storage.delete(stored)
+    assert client.get(pdf.get_page_url(1)).content == first
+    # A new file (another stored name) shows its own pages, never the cached ones.
+    # A replaced file, even under the same stored name, shows its own pages: every new file
+    # passes through store_thumbnail (as the admin's replacement does), which renews them.
+    pdf.file.storage.save(stored, pdf_upload(colors=("blue",)))
+    rebuild_thumbnail(Scan.objects.get(pk=pdf.pk))
+    assert Scan.objects.get(pk=pdf.pk).file.name == stored
+    assert page_image(client, pdf.get_page_url(1)).getpixel((50, 50))[2] > 200
+    # A page past the known count is refused without reading the file.
+    assert client.get(pdf.get_page_url(2)).status_code == 404

@@ -14,7 +14,7 @@ from django.utils.cache import patch_cache_control
 from documents.models import Scan
 from documents.selectors import documents_visible_to, is_public
 from documents.services import pdf_pages
-from documents.services.scans import is_pdf
+from documents.services.scans import is_pdf, pdf_page_jpeg
 
 
 def _scan(request, record_number, scan_id) -> tuple:
@@ -48,16 +48,14 @@ def scan_file(request, record_number, scan_id, variant="file"):
 
 
 def scan_page(request, record_number, scan_id, page):
-    """Page `page` of a PDF scan as a JPEG, for the scan viewer (rendered on request; browsers
-    and shared caches keep public pages for an hour)."""
+    """Page `page` of a PDF scan as a JPEG, for the scan viewer (rendered on first request and
+    kept in the cache; browsers and shared caches keep public pages for an hour)."""
     document, scan = _scan(request, record_number, scan_id)
     if not scan.file or not is_pdf(scan.file.name):
         raise Http404("This scan is not a PDF.")
     try:
-        with scan.file.open("rb") as handle:
-            data = handle.read()
-        image = pdf_pages.page_jpeg(data, page)
-    except (FileNotFoundError, OSError):
+        image = pdf_page_jpeg(scan, page)
+    except OSError:
         raise Http404("The scan's file is missing from storage.") from None
     except IndexError:
         raise Http404("The PDF has no such page.") from None
