@@ -154,6 +154,19 @@ class DocumentCitation:
         return str(self.doc.repository) if self.doc.repository_id else ""
 
     @property
+    def archive_and_locator(self) -> tuple[str, str]:
+        """The holding archive and the locator, the archive said once: a locator that starts
+        with the archive's abbreviation or name ("RGASPI, f. 17") loses that start."""
+        name, locator = self.repository_name, one_line(self.doc.source_citation)
+        if self.doc.repository_id and locator:
+            repo = self.doc.repository
+            for start in (repo.abbreviation, repo.name):
+                if start and re.match(rf"{re.escape(start)}(?:[\s,;:.]|$)", locator):
+                    locator = locator[len(start) :].lstrip(" ,;:.")
+                    break
+        return name, locator
+
+    @property
     def credit(self) -> str:
         """“Obtained by X and translated by Y.” (or either half, or nothing)."""
         obtained, translated = one_line(self.doc.obtained_by), one_line(self.doc.translated_by)
@@ -234,11 +247,7 @@ class DocumentCitation:
         """`"Title," Date, Original archive, locator. Obtained by ... Archive, permalink`."""
         doc = self.doc
         date = doc.date_display if not doc.date.is_undated else "undated"
-        parts = [f'"{one_line(doc.title)}," {date}']
-        if self.repository_name:
-            parts.append(self.repository_name)
-        if doc.source_citation:
-            parts.append(one_line(doc.source_citation))
+        parts = [f'"{one_line(doc.title)}," {date}', *filter(None, self.archive_and_locator)]
         line = ", ".join(parts) + "."
         if self.credit:
             line += " " + self.credit
@@ -252,8 +261,9 @@ class DocumentCitation:
         return f"record{self.doc.record_number}" + (f"_{year[0]}" if year else "")
 
     @property
-    def archive_and_locator(self) -> str:
-        return ", ".join(p for p in (self.repository_name, one_line(self.doc.source_citation)) if p)
+    def locator_text(self) -> str:
+        """The holding archive and the locator in one string (the archive said once)."""
+        return ", ".join(p for p in self.archive_and_locator if p)
 
     def _bibtex_date_fields(self) -> list[tuple[str, str]]:
         """`year`/`month` for BibTeX styles ("c. 1936" when circa), `date` in biblatex's
@@ -287,11 +297,11 @@ class DocumentCitation:
         fields += self._bibtex_date_fields()
         if doc.document_type_id:
             fields.append(("type", "{" + bibtex_title(doc.document_type.name) + "}"))
-        note = " ".join(p for p in (self.archive_and_locator + ".", self.credit) if p != ".")
+        note = " ".join(p for p in (self.locator_text + ".", self.credit) if p != ".")
         if note:
             fields.append(("note", "{" + bibtex_escape(note) + "}"))
-        if self.archive_and_locator:
-            fields.append(("library", "{" + bibtex_escape(self.archive_and_locator) + "}"))
+        if self.locator_text:
+            fields.append(("library", "{" + bibtex_escape(self.locator_text) + "}"))
         fields.append(("howpublished", "{" + bibtex_escape(self.archive_name) + "}"))
         if self.languages:
             names = ", ".join(lang.name for lang in self.languages)

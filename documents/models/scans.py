@@ -30,6 +30,9 @@ class Scan(models.Model):
     # when the file is uploaded or, for older rows, the first time a manifest needs it.
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # A PDF's number of pages, for the scan viewer; counted when the file is uploaded or, for
+    # older rows, the first time the document page shows it.
+    page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,3 +47,7 @@ class Scan(models.Model):
 
     def get_thumbnail_url(self) -> str:
         return reverse("scan_thumbnail", args=[self.document.record_number, self.pk])
+
+    def get_page_url(self, number: int) -> str:
+        """Page `number` of a PDF as an image, through the access-checked view."""
+        return reverse("scan_page", args=[self.document.record_number, self.pk, number])

@@ -3,16 +3,18 @@ import `documents`."""
 
 from django.urls import path
 
-from documents.reading_room.views import citations, document, entities, listing, scans
+from documents.reading_room.views import citations, document, entities, export, listing, scans
 
 urlpatterns = [
     path("documents/", listing.document_list, name="document_list"),
+    path("documents/export.<str:fmt>", export.export_results, name="document_list_export"),
     path("documents/<int:record_number>/", document.document_detail, name="document_detail_short"),
     path(
         "documents/<int:record_number>/<str:slug>/",
         document.document_detail,
         name="document_detail",
     ),
+    path("documents/<int:record_number>/print", document.document_print, name="document_print"),
     path(
         "documents/<int:record_number>/cite.bib",
         citations.document_bibtex,
@@ -29,6 +31,11 @@ urlpatterns = [
         scans.scan_file,
         {"variant": "thumbnail"},
         name="scan_thumbnail",
+    ),
+    path(
+        "documents/<int:record_number>/scans/<int:scan_id>/pages/<int:page>",
+        scans.scan_page,
+        name="scan_page",
     ),
     path("people/", entities.person_list, name="person_list"),
     path("people/<str:slug>/", entities.person_detail, name="person_detail"),

@@ -9,16 +9,21 @@ image+HTML polyglot) is refused (scan_content.py). The thumbnail is made from th
 image, so a file is read only once. Everything goes through Django's storage API, so local
 disk and S3 behave alike.
 
-PDFs get no thumbnail (rasterizing needs heavy dependencies); the gallery shows a PDF badge
-and a download link instead.
+A PDF's thumbnail is its first page, rendered with PDFium (`pdf_pages`), and its page count is
+kept on the scan for the viewer; a PDF PDFium cannot render keeps no thumbnail (the gallery
+shows a PDF card instead) and is still accepted when pypdf found it sound.
 """
 
+import hashlib
 import io
+import logging
+import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,6 +31,7 @@ from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from documents.models import Document, Scan
+from documents.services import pdf_pages
 from documents.services.scan_content import pdf_problem, web_markup
 
 # What the extension promises, and the format Pillow must then find in the file.
@@ -67,10 +73,12 @@ def is_pdf(name: str) -> bool:
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    """An upload that passed `check_upload`, with the thumbnail made from it (None for PDF)."""
+    """An upload that passed `check_upload`, with the thumbnail made from it (None for a PDF
+    PDFium cannot render) and, for a PDF, its number of pages."""
 
     kind: str
     thumbnail: ContentFile | None
+    pages: int | None = None
 
 
 def check_upload(upload) -> CheckedUpload:
@@ -102,7 +110,7 @@ def check_upload(upload) -> CheckedUpload:
         raise ValidationError("“%(name)s” is empty.", code="scan_empty", params={"name": name})
     if ext == PDF_EXTENSION:
         _check_pdf(upload, name)
-        checked = CheckedUpload(KIND_PDF, None)
+        checked = CheckedUpload(KIND_PDF, *_pdf_thumbnail(upload))
     else:
         checked = CheckedUpload(KIND_IMAGE, _thumbnail(upload, name, IMAGE_FORMATS[ext]))
     if web_markup(upload):
@@ -198,6 +206,23 @@ def _thumbnail(upload, name: str, expected_format: str) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
+def _pdf_thumbnail(upload) -> tuple[ContentFile | None, int]:
+    """The first page as a JPEG thumbnail, and the page count; (None, 0) when PDFium cannot
+    read the file (pypdf found it sound, so it is kept, shown as a PDF card, not in the viewer)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        pages = pdf_pages.page_count(data)
+        image = pdf_pages.render(data, 1, THUMBNAIL_MAX_HEIGHT)
+    except (pdf_pages.PdfUnreadable, IndexError):
+        return None, 0
+    image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_MAX_HEIGHT), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue()), pages
+
+
 class _FormatMismatch(Exception):
     def __init__(self, found):
         super().__init__(found)
@@ -222,8 +247,9 @@ def _for_jpeg(image: Image.Image) -> Image.Image:
 
 
 def store_thumbnail(scan: Scan, checked: CheckedUpload) -> None:
-    """Save the thumbnail of a saved scan (or clear it for a PDF); the one it replaces is
-    deleted once the transaction commits, so a rolled-back edit keeps its thumbnail."""
+    """Save the thumbnail (or clear it when there is none) and a PDF's page count; the
+    thumbnail it replaces is deleted once the transaction commits, so a rolled-back edit keeps
+    its thumbnail."""
     previous = scan.thumbnail.name or ""
     if checked.thumbnail is not None:
         stem = PurePosixPath(scan.file.name).stem[:60] or "scan"
@@ -231,7 +257,9 @@ def store_thumbnail(scan: Scan, checked: CheckedUpload) -> None:
     else:
         scan.thumbnail = ""
     current = scan.thumbnail.name or ""
-    Scan.objects.filter(pk=scan.pk).update(thumbnail=current)
+    scan.page_count = checked.pages
+    Scan.objects.filter(pk=scan.pk).update(thumbnail=current, page_count=checked.pages)
+    forget_pages(scan)
     if previous and previous != current:
         storage = scan.thumbnail.storage
         transaction.on_commit(lambda: storage.delete(previous))
@@ -257,3 +285,79 @@ def rebuild_thumbnail(scan: Scan) -> None:
     """Remake a scan's thumbnail from its stored file (e.g. scans loaded from fixtures)."""
     with scan.file.open("rb") as stored:
         store_thumbnail(scan, check_upload(stored))
+
+
+def ensure_page_counts(scans) -> None:
+    """Count and store the pages of each PDF scan in `scans` that has no count yet (scans
+    uploaded before counts were kept). A file PDFium cannot read is stored as 0 pages, so it is
+    not read again on every visit; a missing file is left uncounted."""
+    for scan in scans:
+        if scan.page_count is not None or not scan.file or not is_pdf(scan.file.name):
+            continue
+        try:
+            with scan.file.storage.open(scan.file.name, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        try:
+            scan.page_count = pdf_pages.page_count(data)
+        except pdf_pages.PdfUnreadable:
+            scan.page_count = 0
+        Scan.objects.filter(pk=scan.pk).update(page_count=scan.page_count)
+
+
+logger = logging.getLogger(__name__)
+# Rendered viewer pages are kept this long in the shared cache, keyed by the scan's page
+# generation (renewed by `store_thumbnail`, which every new or replaced file passes through)
+# and the stored file's name: a replaced file never shows its predecessor's pages.
+PAGE_CACHE_SECONDS = 24 * 3600
+
+
+def _generation_key(scan: Scan) -> str:
+    return f"archive:scan-pages:{scan.pk}"
+
+
+def forget_pages(scan: Scan) -> None:
+    """Drop the scan's rendered pages from use (its file is new or replaced)."""
+    try:
+        cache.delete(_generation_key(scan))
+    except Exception:  # noqa: BLE001 - an unreachable cache means "uncached", not an error
+        logger.warning("cache unreachable: scan %s keeps its page generation", scan.pk)
+
+
+def _page_key(scan: Scan, number: int) -> str:
+    """The cache key of one rendered page (a new generation when the cache lost the last)."""
+    key = _generation_key(scan)
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(key) or uuid.uuid4().hex
+    digest = hashlib.sha256(scan.file.name.encode()).hexdigest()[:20]
+    return f"archive:scan-page:{scan.pk}:{generation}:{digest}:{number}"
+
+
+def pdf_page_jpeg(scan: Scan, number: int) -> bytes:
+    """Page `number` of a PDF scan as a JPEG for the scan viewer. Rendering reads the whole
+    file (from S3, perhaps) and keeps PDFium busy for about half a second, so a page is taken
+    from the shared cache when any reader asked for it lately, and a page past the known
+    count is refused without reading the file. Raises IndexError (no such page), OSError (the
+    file is missing) or pdf_pages.PdfUnreadable; a cache that fails is only skipped."""
+    if scan.page_count is not None and not 1 <= number <= scan.page_count:
+        raise IndexError(number)
+    key = None
+    try:
+        key = _page_key(scan, number)
+        image = cache.get(key)
+    except Exception:  # noqa: BLE001 - an unreachable cache means "uncached", not an error
+        logger.warning("cache unreachable while reading scan %s's pages", scan.pk, exc_info=True)
+        image = None
+    if image is not None:
+        return image
+    with scan.file.open("rb") as handle:
+        image = pdf_pages.page_jpeg(handle.read(), number)
+    if key is not None:
+        try:
+            cache.set(key, image, timeout=PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unreachable while storing %s", key, exc_info=True)
+    return image

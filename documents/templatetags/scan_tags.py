@@ -13,6 +13,12 @@ def scan_is_pdf(scan) -> bool:
 
 
 @register.filter
+def scan_first_page_url(scan) -> str:
+    """A PDF's first page as an image (what its thumbnail links to without JavaScript)."""
+    return scan.get_page_url(1)
+
+
+@register.filter
 def scan_file_size(scan) -> int | None:
     """The stored file's size in bytes, or None when storage cannot tell (a missing file must
     not turn the public page into an error)."""

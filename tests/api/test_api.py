@@ -221,7 +221,7 @@ def test_detail_has_sanitized_texts_funders_rights_and_citation(client, rich_doc
     assert data["rights"] == settings.ARCHIVE_DEFAULT_RIGHTS
     assert data["translated_by"] == "Gary Goldberg"
     assert "July 1937" in data["citation"]["text"]
-    assert "RGASPI, f. 17, op. 162, d. 18, l. 1" in data["citation"]["text"]
+    assert "(RGASPI), f. 17, op. 162, d. 18, l. 1." in data["citation"]["text"]
     assert data["citation"]["text"].endswith(data["url"])
     assert data["published_at"]
 

@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.utils import dateformat, timezone
 
 from documents.citations import bibtex_escape
 from documents.models import Document, Role
@@ -50,9 +51,14 @@ def permalink(doc):
 
 def citation_text(client, doc) -> str:
     html = client.get(doc.get_absolute_url()).content.decode()
-    match = re.search(r'<p class="cite-text" id="citation-text">(.*?)</p>', html, re.S)
+    match = re.search(r'<p class="cite-text" id="citation-text"[^>]*>(.*?)</p>', html, re.S)
     assert match, "the page has a citation box"
     return unescape(match.group(1)).strip()
+
+
+def accessed_today() -> str:
+    """The access date every citation on the page ends with."""
+    return f"Accessed {dateformat.format(timezone.localdate(), 'F j, Y')}."
 
 
 def braces_balanced(text: str) -> bool:
@@ -71,9 +77,29 @@ def braces_balanced(text: str) -> bool:
 def test_citation_line_in_the_archive_form(client, doc):
     assert citation_text(client, doc) == (
         f'"{TITLE}," March 19, 1935, Russian State Archive of Socio-Political History '
-        f"(RGASPI), {LOCATOR}. Obtained by Jamil Hasanli and translated by Gary Goldberg. "
-        f"{settings.ARCHIVE_NAME}, {permalink(doc)}"
+        f"(RGASPI), f. 17, op. 162, d. 17, l. 151. Obtained by Jamil Hasanli and translated by "
+        f"Gary Goldberg. {settings.ARCHIVE_NAME}, {permalink(doc)}. {accessed_today()}"
     )
+
+
+@pytest.mark.parametrize(
+    ("locator", "cited"),
+    [
+        # The locator names the archive by its abbreviation or its name: said once.
+        ("RGASPI, f. 17, op. 162", "(RGASPI), f. 17, op. 162."),
+        ("RGASPI f. 17, op. 162", "(RGASPI), f. 17, op. 162."),
+        ("Russian State Archive of Socio-Political History, f. 17", "(RGASPI), f. 17."),
+        # A locator that only starts like the abbreviation is kept whole.
+        ("RGASPIX, f. 1", "(RGASPI), RGASPIX, f. 1."),
+        ("f. 17, op. 162", "(RGASPI), f. 17, op. 162."),
+        ("RGASPI", "(RGASPI)."),
+    ],
+)
+def test_citation_names_the_archive_once(client, db, locator, cited):
+    doc = DocumentFactory(title="Report", source_citation=locator)
+    assert f"History {cited} {settings.ARCHIVE_NAME}" in citation_text(client, doc)
+    bibtex = client.get(f"/documents/{doc.record_number}/cite.bib").content.decode()
+    assert f"note = {{Russian State Archive of Socio-Political History {cited}}}" in bibtex
 
 
 def test_citation_line_leaves_out_what_is_unknown(client, db):
@@ -86,7 +112,8 @@ def test_citation_line_leaves_out_what_is_unknown(client, db):
         translated_by="Gary Goldberg",
     )
     assert citation_text(client, doc) == (
-        f'"Report," undated. Translated by Gary Goldberg. {settings.ARCHIVE_NAME}, {permalink(doc)}'
+        f'"Report," undated. Translated by Gary Goldberg. {settings.ARCHIVE_NAME}, '
+        f"{permalink(doc)}. {accessed_today()}"
     )
 
 
@@ -119,7 +146,7 @@ def test_bibtex_download(client, doc):
     assert "date = {1935-03-19}" in text
     assert f"url = {{{permalink(doc)}}}" in text
     assert "Obtained by Jamil Hasanli and translated by Gary Goldberg." in text
-    assert LOCATOR in text
+    assert "(RGASPI), f. 17, op. 162, d. 17, l. 151." in text and "RGASPI, f." not in text
     assert "language = {Russian}" in text
     assert "keywords = {NKVD personnel}" in text
 

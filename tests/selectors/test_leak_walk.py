@@ -257,16 +257,21 @@ def fill(pattern: URLPattern, world: World) -> list[tuple[dict, bool]]:
     if names == {"rest"}:  # catch-alls: a slash-less address redirects, others answer 404
         rest = "documents" if pattern.name == "api_slashless" else "no/such/address/"
         return [({"rest": rest}, False)]
+    if names == {"fmt"}:  # a result set exported from the document list
+        return [({"fmt": fmt}, False) for fmt in ("ris", "bib", "csv", "json")]
     if names == {"filename"}:  # the bulk downloads of the published collection
         return [({"filename": name}, False) for name in ("documents.jsonl", "documents.csv")]
-    if "record_number" in names and names <= {"record_number", "slug", "scan_id"}:
+    if "record_number" in names and names <= {"record_number", "slug", "scan_id", "page"}:
         filled = []
         for doc in world.documents:
             base = {"record_number": doc.record_number}
             if "slug" in names:
                 base["slug"] = doc.slug
             hidden = ("document", doc.pk) in world.hidden
-            if "scan_id" in names:
+            if "page" in names:  # a PDF's page as an image, for the scan viewer
+                pdfs = [scan for scan in doc.scans.all() if scan.file.name.endswith(".pdf")]
+                filled += [({**base, "scan_id": scan.pk, "page": 1}, hidden) for scan in pdfs]
+            elif "scan_id" in names:
                 filled += [({**base, "scan_id": scan.pk}, hidden) for scan in doc.scans.all()]
             else:
                 filled.append((base, hidden))
@@ -378,6 +383,8 @@ def test_the_walk_sees_what_it_hides_once_published(client, world):
     assert status == 200 and "zqxdraftplace" in found
     status, found = leaks(client, "/documents/?" + urlencode({"place": "openland"}))
     assert "zqxdrafttitle" in found and "zqxdraftsummary" in found
+    status, found = leaks(client, "/documents/export.json?" + urlencode({"place": "openland"}))
+    assert status == 200 and "zqxdrafttitle" in found and "zqxdrafttext" in found
     status, found = leaks(client, "/api/people/hidden-draft-person/")
     assert status == 200 and "zqxdraftdescription" in found
     # Every facet parameter is among the walk's query variants.

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -16,7 +17,7 @@ from PIL import Image
 
 from documents.admin.scans import ScanInline
 from documents.models import Document, Scan
-from documents.services.scans import add_scan, rebuild_thumbnail
+from documents.services.scans import add_scan, ensure_page_counts, rebuild_thumbnail
 from tests.factories import DocumentFactory
 
 # The smallest well-formed PDF: header, one empty page, cross-reference table, trailer.
@@ -190,17 +191,37 @@ def test_every_supported_image_format_gets_a_jpeg_thumbnail(db, name, fmt, mode,
         assert thumbnail.convert("RGB").getpixel((10, 10)) > (250, 250, 250)
 
 
-def test_pdf_is_accepted_without_thumbnail_and_offered_as_a_download(db):
+def test_pdf_gets_its_first_page_as_thumbnail_and_a_label_said_once(db):
+    """Issue 10: a PDF was labelled "PDF Download PDF (10.0 KB)" and had no thumbnail."""
     doc = DocumentFactory()
     scan = add_scan(doc, upload("report.pdf", MINIMAL_PDF, "application/pdf"), caption="Report")
     scan.refresh_from_db()
     assert scan.file.name.endswith(".pdf")
-    assert not scan.thumbnail
+    assert scan.page_count == 1
+    thumbnail = open_stored(scan.thumbnail.name)
+    assert thumbnail.format == "JPEG"
+    # The first page (US Letter, 612 x 792 points, blank) at the gallery's width, on white.
+    assert thumbnail.size == (300, 388)
+    assert thumbnail.convert("RGB").getpixel((150, 200)) > (250, 250, 250)
     html = render_to_string("documents/_scans.html", {"scans": doc.scans.all()})
-    assert f'href="{scan.get_file_url()}"' in html
-    assert 'type="application/pdf"' in html
-    assert f"Download PDF ({filesizeformat(len(MINIMAL_PDF))})" in html
-    assert "<figcaption" in html and ">Report</figcaption>" in html
+    assert f'src="{scan.get_thumbnail_url()}"' in html
+    assert 'alt="First page of the PDF: Report"' in html
+    assert f"PDF, 1 page, {filesizeformat(len(MINIMAL_PDF))}" in html
+    assert f'href="{scan.get_file_url()}" type="application/pdf" download' in html
+    assert "Download the PDF" in html
+    assert "PDF Download" not in html and "Download PDF" not in html
+    assert ">Report</span>" in html
+
+
+def test_a_pdf_without_thumbnail_is_a_card_with_a_plain_download_link(db):
+    doc = DocumentFactory()
+    scan = add_scan(doc, upload("report.pdf", MINIMAL_PDF, "application/pdf"), caption="Report")
+    Scan.objects.filter(pk=scan.pk).update(thumbnail="")  # as PDFs uploaded before thumbnails
+    html = render_to_string("documents/_scans.html", {"scans": doc.scans.all()})
+    assert "<img" not in html
+    assert 'class="scan-file scan-pdf-card"' in html
+    assert html.count("Download the PDF") == 1
+    assert "PDF Download" not in html
 
 
 def test_gallery_lists_scans_by_position_with_thumbnails_linking_to_files(db):
@@ -230,8 +251,8 @@ def test_gallery_is_empty_without_scans_and_survives_a_missing_file(db):
     scan = add_scan(doc, upload("lost.pdf", MINIMAL_PDF))
     default_storage.delete(scan.file.name)
     html = render_to_string("documents/_scans.html", {"scans": doc.scans.all()})
-    assert "Download PDF" in html
-    assert "Download PDF (" not in html
+    assert "Download the PDF" in html
+    assert "PDF, 1 page</span>" in html  # no size for a file storage cannot find
 
 
 def test_replacing_a_file_replaces_its_thumbnail(
@@ -316,3 +337,25 @@ def test_production_media_goes_to_s3_when_a_bucket_is_set(monkeypatch):
 def test_production_refuses_s3_without_a_bucket(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="AWS_STORAGE_BUCKET_NAME"):
         _production_settings(monkeypatch, MEDIA_STORAGE="s3")
+
+
+def test_pdfs_from_before_thumbnails_get_them_from_the_command(db):
+    doc = DocumentFactory()
+    scan = add_scan(doc, upload("old.pdf", MINIMAL_PDF, "application/pdf"))
+    Scan.objects.filter(pk=scan.pk).update(thumbnail="", page_count=None)
+    out = io.StringIO()
+    call_command("pdf_thumbnails", stdout=out)
+    scan.refresh_from_db()
+    assert open_stored(scan.thumbnail.name).size == (300, 388)
+    assert scan.page_count == 1
+    assert "1 PDF thumbnail(s) made" in out.getvalue()
+
+
+def test_page_counts_of_older_pdfs_are_counted_once_when_shown(db):
+    doc = DocumentFactory()
+    scan = add_scan(doc, upload("old.pdf", MINIMAL_PDF, "application/pdf"))
+    Scan.objects.filter(pk=scan.pk).update(page_count=None)
+    scans = list(doc.scans.all())
+    ensure_page_counts(scans)
+    assert scans[0].page_count == 1
+    assert Scan.objects.get(pk=scan.pk).page_count == 1

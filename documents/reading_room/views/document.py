@@ -15,13 +15,16 @@ from django.utils import dateformat, timezone
 from django.utils.cache import patch_cache_control
 
 from documents.citations import DocumentCitation, canonical_path
+from documents.citing import reader_citations
 from documents.models import (
     Document,
     PlaceRole,
     Role,
 )
 from documents.reading_room.related import related_documents
+from documents.reading_room.scan_viewer import viewer_pages
 from documents.selectors import document_queryset, embargoed_until, is_public
+from documents.services.scans import ensure_page_counts
 
 # Headings for entity links, by role, in the order readers expect them.
 ENTITY_ROLE_LABELS = [
@@ -106,18 +109,18 @@ def _machine_date(doc: Document) -> str:
     return date.iso().rstrip("~")
 
 
-def document_detail(request, record_number, slug=None):
-    doc = get_document(request, record_number)
-    if slug != (doc.slug or None):
-        return redirect(canonical_path(doc), permanent=True)
+def document_context(request, doc: Document) -> dict:
+    """What the document page and its print view show."""
     prefetch_related_objects([doc], "scans")  # the gallery and the JSON-LD both read them
     citation = DocumentCitation(doc, permalink(request, doc))
     languages = citation.languages
     original_lang = languages[0].code if languages else ""
     scans = list(doc.scans.all())
-    context = {
+    ensure_page_counts(scans)
+    return {
         "doc": doc,
         "citation": citation,
+        "cite_forms": reader_citations(citation, accessed=timezone.localdate()),
         "permalink": citation.permalink,
         "date_machine": _machine_date(doc),
         "languages": languages,
@@ -129,13 +132,38 @@ def document_detail(request, record_number, slug=None):
         "place_groups": _place_groups(doc),
         "related": related_documents(doc),
         "scans": scans,
+        "viewer_pages": viewer_pages(scans),
+        # Translation and original side by side (one at a time on a phone).
+        "parallel": bool(doc.full_text and doc.original_text),
         "iiif_manifest": citation.iiif_manifest_path,
         "preview_notice": preview_notice(doc),
         "admin_url": _admin_url(doc) if request.user.is_staff else "",
     }
-    response = render(request, "documents/document_detail.html", context)
+
+
+def _private_if_preview(response, context) -> None:
     if context["preview_notice"]:
         # A staff preview must not be cached by shared caches or indexed.
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex, nofollow"
+
+
+def document_detail(request, record_number, slug=None):
+    doc = get_document(request, record_number)
+    if slug != (doc.slug or None):
+        return redirect(canonical_path(doc), permanent=True)
+    context = document_context(request, doc)
+    response = render(request, "documents/document_detail.html", context)
+    _private_if_preview(response, context)
+    return response
+
+
+def document_print(request, record_number):
+    """The document on paper: its texts one after the other, its full record, every citation
+    form and the permanent address; no navigation, gallery or related documents."""
+    doc = get_document(request, record_number)
+    context = document_context(request, doc)
+    context["printed"] = timezone.localdate()
+    response = render(request, "documents/document_print.html", context)
+    _private_if_preview(response, context)
     return response
