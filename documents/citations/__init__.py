@@ -16,21 +16,21 @@ each form is shaped by what its reader's own code does with it:
 - BibTeX: `@unpublished` (Zotero's BibTeX import makes it a manuscript; a standard type for
   BibTeX and biblatex), words with capitals brace-protected against sentence-casing styles,
   circa kept as biblatex's EDTF `date` (`1936~`) and as "c. 1936" in `year`.
-- schema.org JSON-LD for search engines.
+- schema.org JSON-LD for search engines (`json_ld.py`).
 """
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from archive.partialdates import Precision
-from documents.models import Document, PlaceRole, Role
+from documents.models import Document, Role
 from documents.services.scan_dimensions import is_image
+
+from .json_ld import JsonLd
 
 # Characters BibTeX treats specially, and their escaped forms (one pass, so the backslash
 # added for one character is never escaped again).
@@ -50,16 +50,11 @@ _BIBTEX_SPECIAL = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_ESCAPES))
 _BIBTEX_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun"]
 _BIBTEX_MONTHS += ["jul", "aug", "sep", "oct", "nov", "dec"]
 
-# The escaping Django's `json_script` applies, so JSON can sit inside <script> safely.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
 _WHITESPACE = re.compile(r"\s+")
 
 # Zotero item types by words in the document type's name (first match wins); everything
 # else is a manuscript. A telegram is correspondence: Zotero's "letter", typed "Telegram".
 _ZOTERO_TYPES = (("letter", "letter"), ("telegram", "letter"), ("report", "report"))
-
-IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
 
 def one_line(text: str) -> str:
@@ -84,11 +79,6 @@ def bibtex_title(text: str) -> str:
     return " ".join(out)
 
 
-def json_for_script(data) -> SafeString:
-    """JSON that cannot close its <script> element early (`</script>`, `<!--`)."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
-
-
 @dataclass(frozen=True)
 class Creator:
     """A person or organization named as an author of the document."""
@@ -99,7 +89,7 @@ class Creator:
     kind: str  # "Person" or "Organization" (schema.org types)
 
 
-class DocumentCitation:
+class DocumentCitation(JsonLd):
     """The citation forms of one document. `permalink` is the absolute canonical URL."""
 
     def __init__(self, doc: Document, permalink: str):
@@ -390,134 +380,6 @@ class DocumentCitation:
         tags += [("DC.rights", doc.rights_statement)]
         return [(name, one_line(content)) for name, content in tags if one_line(content)]
 
-    def json_ld(self) -> dict:
-        """schema.org `ArchiveComponent`: an item held by an archive, described here."""
-        doc = self.doc
-        data: dict = {
-            "@context": "https://schema.org",
-            "@type": "ArchiveComponent",
-            "name": doc.title,
-            "url": self.permalink,
-            "identifier": self._json_ld_identifiers(),
-            "publisher": {"@type": "Organization", "name": self.archive_name},
-            "copyrightNotice": doc.rights_statement,
-        }
-        optional = {
-            "dateCreated": self.iso_date,
-            "description": doc.summary,
-            "genre": doc.document_type.name if doc.document_type_id else "",
-            "author": [
-                {"@type": c.kind, "name": c.name, "url": self._absolute(c.url)}
-                for c in self.authors
-            ],
-            "translator": (
-                {"@type": "Person", "name": doc.translated_by} if doc.translated_by else None
-            ),
-            "holdingArchive": self._json_ld_archive(),
-            "inLanguage": self._json_ld_languages(),
-            "about": [
-                {
-                    "@type": "DefinedTerm",
-                    "name": s.name,
-                    "url": self._absolute(s.get_absolute_url()),
-                }
-                for s in self.subjects
-            ],
-            "mentions": _unique(self._json_ld_mentions()),
-            "funder": [{"@type": "Organization", "name": n} for n in self.funder_names],
-            "isPartOf": [
-                {
-                    "@type": "Collection",
-                    "name": c.title,
-                    "url": self._absolute(c.get_absolute_url()),
-                }
-                for c in doc.collections.all()
-            ],
-            "subjectOf": (
-                {
-                    "@type": "CreativeWork",
-                    "name": "IIIF Presentation 3.0 manifest of the scans",
-                    "url": self._absolute(self.iiif_manifest_path),
-                    "encodingFormat": IIIF_MANIFEST_TYPE,
-                }
-                if self.iiif_manifest_path
-                else None
-            ),
-        }
-        if doc.date.circa:
-            # schema.org dates are ISO 8601, which has no circa: the date as written beside it.
-            optional["temporal"] = doc.date_display
-        links = list(self.doc.place_links.all())
-        optional["spatialCoverage"] = _unique([self._json_ld_place(link.place) for link in links])
-        origins = [link.place for link in links if link.role == PlaceRole.ORIGIN]
-        if origins:
-            data["locationCreated"] = self._json_ld_place(origins[-1])
-        data.update({key: value for key, value in optional.items() if value})
-        return data
-
-    def _absolute(self, path: str) -> str:
-        return _absolute(self.permalink, path)
-
-    def _json_ld_identifiers(self) -> list[dict]:
-        identifiers = [
-            {
-                "@type": "PropertyValue",
-                "propertyID": "record number",
-                "value": str(self.doc.record_number),
-            }
-        ]
-        if self.doc.source_citation:
-            identifiers.append(
-                {
-                    "@type": "PropertyValue",
-                    "propertyID": "archival locator",
-                    "value": self.doc.source_citation,
-                }
-            )
-        return identifiers
-
-    def _json_ld_archive(self) -> dict | None:
-        if not self.doc.repository_id:
-            return None
-        repo = self.doc.repository
-        archive = {"@type": "ArchiveOrganization", "name": repo.name}
-        if repo.abbreviation:
-            archive["alternateName"] = repo.abbreviation
-        if repo.url:
-            archive["url"] = repo.url
-        return archive
-
-    def _json_ld_languages(self):
-        codes = [lang.code for lang in self.languages]
-        return codes[0] if len(codes) == 1 else codes
-
-    def _json_ld_mentions(self) -> list[dict]:
-        """People, then organizations, named in any role but author."""
-        entities = [
-            ("Person", link.person)
-            for link in self.doc.person_links.all()
-            if link.role != Role.AUTHOR
-        ]
-        entities += [
-            ("Organization", link.organization)
-            for link in self.doc.organization_links.all()
-            if link.role != Role.AUTHOR
-        ]
-        return [
-            {"@type": kind, "name": entity.name, "url": self._absolute(entity.get_absolute_url())}
-            for kind, entity in entities
-        ]
-
-    def _json_ld_place(self, place) -> dict:
-        return {
-            "@type": "Place",
-            "name": place.name,
-            "url": self._absolute(place.get_absolute_url()),
-        }
-
-    def json_ld_script(self) -> SafeString:
-        return json_for_script(self.json_ld())
-
 
 def zotero_item_type(doc: Document) -> str:
     """manuscript, or letter or report when the document type says so."""
@@ -534,21 +396,6 @@ def zotero_name(creator: Creator) -> str:
     if creator.kind == "Person" and "," in creator.sort_name:
         return creator.sort_name
     return f"{creator.name},"
-
-
-def _absolute(permalink: str, path: str) -> str:
-    """Join a site path to the permalink's scheme and host."""
-    match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+", permalink, re.IGNORECASE)
-    return (match.group(0) if match else "") + path
-
-
-def _unique(entries: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for entry in entries:
-        if entry["url"] not in seen:
-            seen.add(entry["url"])
-            out.append(entry)
-    return out
 
 
 def canonical_path(doc: Document) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.urls import reverse
 
-from documents.citations import IIIF_MANIFEST_TYPE, DocumentCitation, canonical_path
+from documents.citations import DocumentCitation, canonical_path
+from documents.citations.json_ld import IIIF_MANIFEST_TYPE
 from documents.models import Document, Scan
 from documents.services.scan_dimensions import ensure_dimensions, is_image
 from documents.services.scans import is_pdf

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from archive.partialdates import PartialDate
-from documents.citations import json_for_script
+from documents.citations.json_ld import json_for_script
 
 SCHEMA_TYPES = {
     "person": "Person",
