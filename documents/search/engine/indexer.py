@@ -103,17 +103,30 @@ def apply_inline() -> None:
     """Development and tests: bring the index up to date in this process before a search,
     on this connection (so a test's uncommitted rows count too). Skipped when another
     indexer holds the lock: that one applies them. An index built for other fields (after an
-    upgrade) is rebuilt on the spot."""
+    upgrade), or none at all while nothing is pending, is built on the spot."""
     live = store.current_build()
     if live is not None and store.outdated(live) and locks.try_lock(locks.REBUILD):
         locks.unlock(locks.REBUILD)
         logger.warning("Rebuilding the search index %s: it was built for other fields.", live)
         rebuild(logger.info)
-    if not outbox.has_pending():
+    pending = outbox.has_pending()
+    if live is None and not pending:
+        _first_build()
+    if not pending:
         return
     with transaction.atomic():
         if locks.try_lock_for_transaction(locks.WRITER):
             apply_pending()
+
+
+def _first_build() -> None:
+    """No index yet: an empty one for an empty archive, else one built from the database."""
+    if not published_or_embargoed().exists():
+        store.ensure_current()
+    elif locks.try_lock(locks.REBUILD):
+        locks.unlock(locks.REBUILD)
+        logger.warning("Building the search index: there was none.")
+        rebuild(logger.info)
 
 
 # The long-running indexer ---------------------------------------------------------------------
