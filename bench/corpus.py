@@ -6,14 +6,6 @@ million in minutes. Rerunning it gives the same corpus (fixed seed); `--drop` re
 database. Triggers and secondary indexes are off during the load and rebuilt after it, so the
 search outbox stays empty: build the search index with `manage.py search_index --rebuild`.
 
-The stored PostgreSQL search vector (`Document.search_vector`) costs about 3 ms of database
-CPU per document to compute, nearly all of it in its accent folding (`translate()` with a
-400-character table), so a million take an hour. The search engine does not need it, so by
-default (`--search-vector skip`) the corpus database gets a plain, empty column in its place
-and no GIN index; `--search-vector compute` keeps the real one (for benchmarking the old
-PostgreSQL search, e.g. `bench/search_bench.py`), recreating the database if a skipped run
-left it without.
-
 The distribution (per document unless stated):
 
 - status: 90% published, 2% published under an embargo (1–10 years ahead), 3% draft,
@@ -339,25 +331,7 @@ def secondary_indexes(conn) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def has_computed_search_vector(url: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "SELECT attgenerated FROM pg_attribute WHERE attrelid = 'documents_document'::regclass "
-            "AND attname = 'search_vector'"
-        ).fetchone()
-    return bool(row and row[0] == "s")
-
-
-def skip_search_vector(conn) -> None:
-    """Replace the generated search vector by a plain, empty column (see the docstring)."""
-    conn.execute("DROP INDEX IF EXISTS document_search_gin")
-    conn.execute("ALTER TABLE documents_document DROP COLUMN IF EXISTS search_vector")
-    conn.execute("ALTER TABLE documents_document ADD COLUMN search_vector tsvector")
-
-
-def load(url: str, documents: int, seed: int, search_vector: str) -> None:
+def load(url: str, documents: int, seed: int) -> None:
     import psycopg
 
     started = time.monotonic()
@@ -365,8 +339,6 @@ def load(url: str, documents: int, seed: int, search_vector: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         tables = ", ".join([*TABLES, "documents_searchoutbox"])
         conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        if search_vector == "skip":
-            skip_search_vector(conn)
         indexes = secondary_indexes(conn)
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
@@ -458,23 +430,12 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="a throwaway database")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--drop", action="store_true", help="drop the database and stop")
-    parser.add_argument(
-        "--search-vector",
-        choices=["skip", "compute"],
-        default="skip",
-        help="skip (default): no PostgreSQL search vector; compute: the real one (slow)",
-    )
     args = parser.parse_args()
     create_or_drop(args.database_url, args.drop)
     if args.drop:
         return
     migrate(args.database_url)
-    if args.search_vector == "compute" and not has_computed_search_vector(args.database_url):
-        print("This database was loaded without its search vector: recreating it.")
-        create_or_drop(args.database_url, drop=True)
-        create_or_drop(args.database_url, drop=False)
-        migrate(args.database_url)
-    load(args.database_url, args.documents, args.seed, args.search_vector)
+    load(args.database_url, args.documents, args.seed)
 
 
 if __name__ == "__main__":

@@ -121,7 +121,7 @@ def document_queryset(*, user=None) -> models.QuerySet:
     return (
         documents_visible_to(user=user)
         .select_related("repository", "document_type")
-        .defer("search_vector", "entity_text", "internal_notes")
+        .defer("entity_text", "internal_notes")
         .prefetch_related(
             "original_languages",
             "funders",

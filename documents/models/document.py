@@ -1,4 +1,4 @@
-"""The document: its description, partial date, texts, publication state and search vector.
+"""The document: its description, partial date, texts and publication state.
 
 Who may see it is decided in `documents.selectors`; how it is written (sanitized text, slug,
 `published_at`, publication rule, history, search upkeep) in `documents.services.documents`.
@@ -6,8 +6,7 @@ Who may see it is decided in `documents.selectors`; how it is written (sanitized
 
 from datetime import timedelta
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, ExtractDay, Greatest
@@ -30,20 +29,39 @@ def last_change():
     return Greatest("updated_at", Coalesce("publish_on", "updated_at"))
 
 
+def search_vector():
+    """The weighted text of a document as PostgreSQL's full-text search reads it (the
+    weights the engine's field boosts follow): title A; summary and entity names B;
+    translation C; citation and original D."""
+    return (
+        SearchVector(folded(F("title")), config="english", weight="A")
+        + SearchVector(folded(F("summary")), config="english", weight="B")
+        + SearchVector(folded(F("entity_text")), config="english", weight="B")
+        + SearchVector(folded(F("full_text")), config="english", weight="C")
+        + SearchVector(folded(F("source_citation")), config="simple", weight="D")
+        + SearchVector(folded(F("original_text")), config="simple", weight="D")
+    )
+
+
 class DocumentQuerySet(models.QuerySet):
     def chronological(self):
         return self.order_by(F("date_earliest").asc(nulls_last=True), "record_number")
 
     def search(self, q: str):
-        """Documents matching reader input in web-search syntax ("quoted phrase", or, -word),
-        annotated with `rank`. The query is accent-folded here exactly as the stored vector is
-        folded in SQL, so "Urumqi" finds "Ürümqi"."""
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        """Documents matching reader input in web-search syntax ("quoted phrase", or, -word) as
+        PostgreSQL's own full-text search reads it, annotated with `search_vector` and `rank`.
 
+        Computed row by row: there is no stored vector or index (readers search the search
+        engine, `documents.search.engine`), so this is for small sets only, e.g. the reference
+        the engine is tested against. Accents are folded on both sides."""
         from archive.text import fold
 
         query = SearchQuery(fold(q), search_type="websearch", config="english")
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        return (
+            self.annotate(search_vector=search_vector())
+            .filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+        )
 
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
@@ -200,20 +218,9 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Names and variants of linked entities and subjects (documents.search.entity_text).
+    # Names and variants of linked entities and subjects (documents.search.entity_text), for
+    # the admin's accent-blind search (readers search the engine, which indexes them itself).
     entity_text = models.TextField(blank=True, default="", editable=False)
-    search_vector = models.GeneratedField(
-        expression=(
-            SearchVector(folded(F("title")), config="english", weight="A")
-            + SearchVector(folded(F("summary")), config="english", weight="B")
-            + SearchVector(folded(F("entity_text")), config="english", weight="B")
-            + SearchVector(folded(F("full_text")), config="english", weight="C")
-            + SearchVector(folded(F("source_citation")), config="simple", weight="D")
-            + SearchVector(folded(F("original_text")), config="simple", weight="D")
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
 
     objects = DocumentManager()
 
@@ -221,7 +228,6 @@ class Document(models.Model):
         ordering = [F("date_earliest").asc(nulls_last=True), "record_number"]
         permissions = [("publish_document", "Can publish, withdraw and embargo documents")]
         indexes = [
-            GinIndex(fields=["search_vector"], name="document_search_gin"),
             models.Index(fields=["date_earliest", "date_latest"], name="document_date_idx"),
             # Covers what lists read from every public document (its id, year, type and
             # archive), so "published ids" for facets, histogram and home are index-only scans

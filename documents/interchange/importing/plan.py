@@ -61,7 +61,6 @@ _NOT_CLEANED = [
     "published_at",
     "publish_on",
     "entity_text",
-    "search_vector",
     "slug",
 ]
 
