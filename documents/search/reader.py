@@ -104,8 +104,11 @@ def load_records(
         ids = sorted({int(i) for i in ids})
         if not ids:
             continue
-        names = tuple((fields or {}).get(model) or label_fields(model))
-        columns = [model._meta.get_field(name) for name in names]
+        names = set((fields or {}).get(model) or label_fields(model))
+        # In the model's order: `from_db` reads values in that order.
+        columns = [
+            f for f in model._meta.concrete_fields if f.name in names or f.attname in names
+        ]
         pairs = ", ".join(f"'{field.attname}', {_qn(field.column)}" for field in columns)
         label = model._meta.label_lower
         models_by_label[label] = (model, columns)

@@ -22,7 +22,7 @@ from documents.search.engine.indexer import (
 )
 from documents.search.engine.locks import IndexerBusy
 from documents.search.engine.query import ParsedQuery, parse
-from documents.search.engine.searching import SearchRequest, SearchResult, search
+from documents.search.engine.searching import SearchRequest, SearchResult, index_state, search
 from documents.search.engine.store import SearchUnavailable
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "check",
     "document_snippet",
     "highlight",
+    "index_state",
     "indexed_versions",
     "parse",
     "rebuild",

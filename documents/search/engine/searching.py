@@ -6,7 +6,8 @@ room's: web syntax read as `websearch_to_tsquery` reads it (`query`), OR within 
 AND across facets, each facet counted over the results narrowed by every *other* facet's
 choices, dates overlapping the range, the embargo applied at query time (so it lifts by
 itself), no paging cap, and the same orders: relevance (ties: oldest first, then record
-number), date both ways (undated last, then record number), title (then record number).
+number), date both ways (undated last, then record number), title (then record number);
+and for feeds and "recently published", newest public first (`schema.public_since_key`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from documents.search.engine.counting import ALL_VALUES
 from documents.search.engine.loading import embargo_micros
 from documents.search.engine.query import ParsedQuery, parse, to_query
 
-SORTS = ("relevance", "date", "-date", "title")
+SORTS = ("relevance", "date", "-date", "title", "recent")  # recent: newest public first
 MAX_PAGE_SIZE = 1000
 TIE_FETCH_STEP = 1_000  # equally relevant results fetched beyond the page to order them by date
 TIE_FETCH_LIMIT = 50_000  # ... at most
@@ -106,6 +107,16 @@ def search(request: SearchRequest) -> SearchResult:
         result.unnamed = _unnamed(searcher, chosen, result.facet_counts, now)
     result.engine_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def index_state() -> str:
+    """Names what the live index holds now (after applying pending changes, when inline): it
+    changes with every commit and every new build, so what is built from the index can be
+    cached under it and is never kept past a change."""
+    if settings.SEARCH_INLINE:
+        indexer.apply_inline()
+    _, (path, stamp) = store.opened()
+    return "-".join([path.name, *(str(part) for part in stamp)])
 
 
 def _unnamed(searcher, chosen: dict, facets: dict, now: int) -> dict[str, set[int]]:
@@ -242,6 +253,7 @@ _ORDER = {
     "date": (f.DATE_ASC, tantivy.Order.Asc),
     "-date": (f.DATE_DESC, tantivy.Order.Desc),
     "title": (f.TITLE_KEY, tantivy.Order.Asc),
+    "recent": (f.PUBLIC_SINCE, tantivy.Order.Desc),
 }
 
 
