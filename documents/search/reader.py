@@ -106,9 +106,7 @@ def load_records(
             continue
         names = set((fields or {}).get(model) or label_fields(model))
         # In the model's order: `from_db` reads values in that order.
-        columns = [
-            f for f in model._meta.concrete_fields if f.name in names or f.attname in names
-        ]
+        columns = [f for f in model._meta.concrete_fields if f.name in names or f.attname in names]
         pairs = ", ".join(f"'{field.attname}', {_qn(field.column)}" for field in columns)
         label = model._meta.label_lower
         models_by_label[label] = (model, columns)

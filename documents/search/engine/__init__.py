@@ -22,6 +22,7 @@ from documents.search.engine.indexer import (
 )
 from documents.search.engine.locks import IndexerBusy
 from documents.search.engine.query import ParsedQuery, parse
+from documents.search.engine.related import related
 from documents.search.engine.searching import SearchRequest, SearchResult, index_state, search
 from documents.search.engine.store import SearchUnavailable
 
@@ -41,6 +42,7 @@ __all__ = [
     "indexed_versions",
     "parse",
     "rebuild",
+    "related",
     "reset",
     "search",
     "snippet",

@@ -129,7 +129,7 @@ def _unnamed(searcher, chosen: dict, facets: dict, now: int) -> dict[str, set[in
             if counted.get(value):
                 continue
             term = tantivy.Query.term_query(f.schema(), name, value)
-            if not searcher.search(_and(_visible(now), term), 1).count:
+            if not searcher.search(_and(visible(now), term), 1).count:
                 unnamed.setdefault(name, set()).add(value)
     return unnamed
 
@@ -205,7 +205,7 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.const_score_query(query, 0.0)
 
 
-def _visible(now: int) -> tantivy.Query:
+def visible(now: int) -> tantivy.Query:
     """Past any embargo at `now`: the index holds only published documents, so this is
     `selectors.published_documents()`'s rule."""
     embargo = tantivy.Query.range_query(
@@ -216,7 +216,7 @@ def _visible(now: int) -> tantivy.Query:
 
 def _base_query(request: SearchRequest, parsed: ParsedQuery, now: int) -> tantivy.Query:
     """Words, embargo, dates and the entity of an entity page: everything but facets."""
-    parts = [_visible(now)]
+    parts = [visible(now)]
     if parsed.matches_nothing:
         parts.append(tantivy.Query.empty_query())
     elif parsed.root is not None:
