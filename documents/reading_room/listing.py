@@ -22,6 +22,7 @@ from documents.search import reader
 from documents.search.engine import SearchResult, document_snippet, highlight, search
 from documents.search.facets import FACETS, Facet
 from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
+from documents.search.reader import CountedPaginator
 from documents.selectors import published_documents
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -193,14 +194,6 @@ class Listing:
         if self.page and self.page.has_next():
             return self.page_url(self.page.next_page_number())
         return ""
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count up front (the engine counted it exactly)."""
-
-    def __init__(self, per_page, count):
-        super().__init__([], per_page)
-        self.__dict__["count"] = count
 
 
 def _has_nul(querydict) -> bool:

@@ -12,12 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
+from django.core.paginator import Paginator
 from django.db import connection, models
 
 from documents.search.engine import SearchRequest
 from documents.search.facets import FACETS, FACETS_BY_PARAM
 
 NOTHING = 0  # an id no record has: a chosen value naming no record matches nothing, as before
+
+
+class CountedPaginator(Paginator):
+    """Pages of a list the engine counted exactly (its page's rows are loaded by the caller)."""
+
+    def __init__(self, per_page: int, count: int):
+        super().__init__([], per_page)
+        self.__dict__["count"] = count
 
 
 def _qn(name: str) -> str:
@@ -51,7 +60,8 @@ def search_request(
     cleaned: Mapping, ids: Mapping[str, Mapping[str, int]], **options
 ) -> SearchRequest:
     """The engine request for a validated `DocumentFilter` form's `cleaned` data, its facet
-    values already `resolve`d to `ids`. `options`: page, page_size, within, facet_limit...
+    values already `resolve`d to `ids`. `options`: page, page_size, within, facet_limit, or
+    a sort of the caller's...
 
     OR within a facet: the chosen values that name a record; if none does, the facet
     matches nothing (as an unknown slug always has)."""
@@ -62,14 +72,14 @@ def search_request(
             known = ids.get(spec.param, {})
             facets[spec.param] = [known[v] for v in values if v in known] or [NOTHING]
     start, end = cleaned.get("date_from"), cleaned.get("date_to")
-    return SearchRequest(
-        q=(cleaned.get("q") or "").strip(),
-        facets=facets,
-        date_from=start[0] if start else None,
-        date_to=end[1] if end else None,
-        sort=cleaned.get("sort") or "",
-        **options,
-    )
+    fields = {
+        "q": (cleaned.get("q") or "").strip(),
+        "facets": facets,
+        "date_from": start[0] if start else None,
+        "date_to": end[1] if end else None,
+        "sort": cleaned.get("sort") or "",
+    }
+    return SearchRequest(**{**fields, **options})
 
 
 # The records behind facet values ------------------------------------------------------------

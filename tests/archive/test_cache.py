@@ -55,9 +55,7 @@ def test_home_is_built_once_per_content_version(client, django_assert_max_num_qu
     assert "Second report" in client.get("/").content.decode()
 
 
-def test_list_counts_come_from_the_search_engine_not_from_sql(
-    client, django_assert_num_queries
-):
+def test_list_counts_come_from_the_search_engine_not_from_sql(client, django_assert_num_queries):
     """Counts, facets and the histogram are the engine's (it keeps the unfiltered list's per
     process until the index changes); SQL only loads rows and labels by id: the same few
     statements whatever is chosen."""
