@@ -8,9 +8,11 @@ previews drafts, so its answers can be cached publicly. Lists filter through the
 means. Bad input answers a JSON 400/404 `{"error": "…"}`, never a 500.
 """
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Page
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
@@ -21,7 +23,7 @@ from documents.api.bulk import downloads_index
 from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
 from documents.search import reader
-from documents.search.engine import search
+from documents.search.engine import SearchUnavailable, search
 from documents.search.facets import FACETS, FACETS_BY_PARAM
 from documents.search.filters import MAX_QUERY_LENGTH, DocumentFilter
 from documents.search.reader import CountedPaginator
@@ -34,6 +36,8 @@ from documents.selectors import (
 )
 from people.merge import resolve_former_slug
 from people.models import Organization, Person, Place
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -88,7 +92,13 @@ def api_view(view):
         strings = [str(value) for value in kwargs.values()]
         if _has_nul(request, request.path, *strings):
             return _error(400, "The address contains a NUL character; remove it.")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except SearchUnavailable as exc:  # no search index yet: try again shortly
+            logger.warning("%s %s: %s", request.method, request.path, exc)
+            response = _error(503, exc.reader_message)
+            response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+            return response
 
     return wrapper
 

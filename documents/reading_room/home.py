@@ -14,7 +14,7 @@ from django.shortcuts import render
 from documents.models import Collection, Repository
 from documents.reading_room.cached import cached_public
 from documents.reading_room.related import LIST_FIELDS
-from documents.search.engine import SearchRequest, index_state, search
+from documents.search.engine import SearchRequest, SearchUnavailable, index_state, search
 from documents.search.reader import load_records
 from documents.selectors import published_documents
 from people.models import Organization, Person, Place
@@ -39,9 +39,23 @@ _SHOWN = {
 
 
 def home(request):
-    """What the archive holds, a search box and ways in. Published documents only."""
-    context = cached_public(f"home:{index_state()}", _home_context)
+    """What the archive holds, a search box and ways in. Published documents only.
+
+    While there is no search index (a first build under way) the page still answers, with
+    its search box, the number of documents and a word on the rest."""
+    try:
+        context = cached_public(f"home:{index_state()}", _home_context)
+    except SearchUnavailable:
+        context = {
+            "description": _description(),
+            "document_count": published_documents().count(),
+            "holdings_unavailable": True,
+        }
     return render(request, "documents/home.html", context)
+
+
+def _description() -> str:
+    return getattr(settings, "ARCHIVE_DESCRIPTION", "") or DEFAULT_DESCRIPTION
 
 
 def _candidates(name: str, counts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -80,7 +94,7 @@ def _home_context() -> dict:
     recent = published_documents().filter(pk__in=result.ids).only(*LIST_FIELDS)
     by_id = {doc.pk: doc for doc in recent}
     return {
-        "description": getattr(settings, "ARCHIVE_DESCRIPTION", "") or DEFAULT_DESCRIPTION,
+        "description": _description(),
         "document_count": result.total,
         "first_year": result.first_year,
         "last_year": result.last_year,

@@ -8,7 +8,7 @@ links.
 """
 
 from documents.models import Document
-from documents.search.engine import related
+from documents.search.engine import SearchUnavailable, related
 from documents.selectors import published_documents
 
 RELATED_LIMIT = 5
@@ -44,7 +44,10 @@ def related_documents(doc: Document, limit: int = RELATED_LIMIT) -> list[Documen
         name: [getattr(link, field) for link in getattr(doc, relation).all()]
         for name, (relation, field) in _KINDS.items()
     }
-    found = related(values, exclude=doc.pk, day=doc.date_earliest, limit=limit)
+    try:
+        found = related(values, exclude=doc.pk, day=doc.date_earliest, limit=limit)
+    except SearchUnavailable:  # no index yet: the document page is shown without the list
+        return []
     if not found:
         return []
     rows = published_documents().filter(pk__in=[pk for pk, _ in found]).only(*LIST_FIELDS)
