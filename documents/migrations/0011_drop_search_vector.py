@@ -27,7 +27,7 @@ CREATE TRIGGER search_outbox_update AFTER UPDATE OF {", ".join(columns)} ON docu
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("documents", "0008_search_outbox"),
+        ("documents", "0010_subjects_added_by_editors"),
     ]
 
     operations = [
