@@ -84,6 +84,7 @@ DOCUMENT_COLUMNS = (
     "original_classification source_url status publish_on published_at internal_notes version "
     "created_at updated_at entity_text document_type_id repository_id"
 ).split()
+AUTHORITY_IDS = "lcnaf viaf wikidata"  # blank: the corpus's entities have no authority records
 ENTITY_COMMON = "name slug variants description certainty_note notes version created_at updated_at"
 LINK_TABLES = {  # table: (columns, kind)
     "documents_documentperson": ("uncertain note role document_id person_id", "person"),
@@ -158,18 +159,18 @@ class Generator:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             name, variants = f"{first} {last} {i}", f"{last}-{i}\nP. {i}"
             people.append((i, name, f"person-{i}", variants, "", "", "", 1, stamp, stamp,
-                           f"{last}, {first} {i}", "", ""))  # fmt: skip
+                           f"{last}, {first} {i}", "", "", "", "", ""))  # fmt: skip
         for i in range(1, self.sizes["organization"] + 1):
             name = f"Commissariat of {rng.choice(REAL_WORDS).title()} {i}"
             orgs.append((i, name, f"organization-{i}", "", "", "", "", 1, stamp, stamp,
-                         f"NK{i}", "", "", None))  # fmt: skip
+                         f"NK{i}", "", "", None, "", "", ""))  # fmt: skip
         for i in range(1, self.sizes["place"] + 1):
             town = rng.choice(TOWNS)
             variants = f"{rng.choice(['Urumchi', 'Kashi', 'Yining', 'Tihwa'])} {i}"
             kind = rng.choice(["city", "town", "region"])
             places.append(
                 (i, f"{town} {i}", f"place-{i}", variants, "", "", "", 1, stamp, stamp, kind,
-                 None, None, None)
+                 None, None, None, "", "", "", "")
             )  # fmt: skip
         rows["people_person"] = people
         rows["people_organization"] = orgs
@@ -385,9 +386,13 @@ def _copy_all(url: str, gen: Generator, started: float) -> None:
     import psycopg
 
     entity_columns = {
-        "people_person": f"id {ENTITY_COMMON} sort_name birth death",
-        "people_organization": f"id {ENTITY_COMMON} abbreviation founded dissolved parent_id",
-        "people_place": f"id {ENTITY_COMMON} kind latitude longitude parent_id",
+        "people_person": f"id {ENTITY_COMMON} sort_name birth death {AUTHORITY_IDS}",
+        "people_organization": (
+            f"id {ENTITY_COMMON} abbreviation founded dissolved parent_id {AUTHORITY_IDS}"
+        ),
+        "people_place": (
+            f"id {ENTITY_COMMON} kind latitude longitude parent_id {AUTHORITY_IDS} geonames"
+        ),
         "documents_subject": "id name slug description",
         "documents_collection": "id title slug description version created_at updated_at",
         "documents_language": "id code name",
