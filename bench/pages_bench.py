@@ -116,6 +116,7 @@ def pages() -> list[tuple[str, str, bool]]:
         ("page 5,000, no query", "/documents/?page=5000", False),
         ("page 5,000 of the ~10% word (relevance)", f"/documents/?q={TENTH_WORD}&page=5000", False),
         ("document page with related documents", document.get_absolute_url(), False),
+        ("entity page, person-1 (4% of documents)", "/people/person-1/", False),
         (f"entity page, the most named person ({person})", f"/people/{person}/", False),
         ("home (shared cache warm)", "/", False),
         ("home, built (shared cache emptied before each)", "/", True),
