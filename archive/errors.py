@@ -69,11 +69,37 @@ def render_error(status: int, *, template: str | None = None, message: str = "")
     return response
 
 
-def service_unavailable(request=None) -> HttpResponse:
-    """503 with `Retry-After`: what a reader gets while the database cannot be reached."""
-    response = render_error(503)
+def service_unavailable(request=None, message: str = "") -> HttpResponse:
+    """503 with `Retry-After`: what a reader gets while the database (or, with `message`,
+    another part the page needs) cannot be reached."""
+    response = render_error(503, message=message)
     response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
     return response
+
+
+class TemporarilyUnavailable(Exception):
+    """A part of the service a page needs is missing for now (a search index being built,
+    say): the reader gets a styled 503 saying `reader_message`; the exception's own text,
+    meant for the operator, goes to the log."""
+
+    reader_message = "Part of the archive is being prepared just now: please try again shortly."
+
+
+class UnavailableMiddleware:
+    """Answers `TemporarilyUnavailable` from any view with the styled 503, without a
+    traceback in the log: it is a state of the service, not a bug."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, TemporarilyUnavailable):
+            return None
+        logger.warning("%s %s: %s", request.method, request.path, exception)
+        return service_unavailable(request, exception.reader_message)
 
 
 def bad_request(request, exception=None):
@@ -91,8 +117,11 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """handler500. Django calls it inside its `except` block, so the error is at hand: one
     from the database is a temporary outage (503), anything else a bug (500)."""
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
         return service_unavailable(request)
+    if isinstance(error, TemporarilyUnavailable):
+        return service_unavailable(request, error.reader_message)
     return render_error(500)
 
 

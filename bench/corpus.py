@@ -6,14 +6,6 @@ million in minutes. Rerunning it gives the same corpus (fixed seed); `--drop` re
 database. Triggers and secondary indexes are off during the load and rebuilt after it, so the
 search outbox stays empty: build the search index with `manage.py search_index --rebuild`.
 
-The stored PostgreSQL search vector (`Document.search_vector`) costs about 3 ms of database
-CPU per document to compute, nearly all of it in its accent folding (`translate()` with a
-400-character table), so a million take an hour. The search engine does not need it, so by
-default (`--search-vector skip`) the corpus database gets a plain, empty column in its place
-and no GIN index; `--search-vector compute` keeps the real one (for benchmarking the old
-PostgreSQL search, e.g. `bench/search_bench.py`), recreating the database if a skipped run
-left it without.
-
 The distribution (per document unless stated):
 
 - status: 90% published, 2% published under an embargo (1–10 years ahead), 3% draft,
@@ -92,6 +84,7 @@ DOCUMENT_COLUMNS = (
     "original_classification source_url status publish_on published_at internal_notes version "
     "created_at updated_at entity_text document_type_id repository_id"
 ).split()
+AUTHORITY_IDS = "lcnaf viaf wikidata"  # blank: the corpus's entities have no authority records
 ENTITY_COMMON = "name slug variants description certainty_note notes version created_at updated_at"
 LINK_TABLES = {  # table: (columns, kind)
     "documents_documentperson": ("uncertain note role document_id person_id", "person"),
@@ -166,18 +159,18 @@ class Generator:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             name, variants = f"{first} {last} {i}", f"{last}-{i}\nP. {i}"
             people.append((i, name, f"person-{i}", variants, "", "", "", 1, stamp, stamp,
-                           f"{last}, {first} {i}", "", ""))  # fmt: skip
+                           f"{last}, {first} {i}", "", "", "", "", ""))  # fmt: skip
         for i in range(1, self.sizes["organization"] + 1):
             name = f"Commissariat of {rng.choice(REAL_WORDS).title()} {i}"
             orgs.append((i, name, f"organization-{i}", "", "", "", "", 1, stamp, stamp,
-                         f"NK{i}", "", "", None))  # fmt: skip
+                         f"NK{i}", "", "", None, "", "", ""))  # fmt: skip
         for i in range(1, self.sizes["place"] + 1):
             town = rng.choice(TOWNS)
             variants = f"{rng.choice(['Urumchi', 'Kashi', 'Yining', 'Tihwa'])} {i}"
             kind = rng.choice(["city", "town", "region"])
             places.append(
                 (i, f"{town} {i}", f"place-{i}", variants, "", "", "", 1, stamp, stamp, kind,
-                 None, None, None)
+                 None, None, None, "", "", "", "")
             )  # fmt: skip
         rows["people_person"] = people
         rows["people_organization"] = orgs
@@ -339,25 +332,7 @@ def secondary_indexes(conn) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def has_computed_search_vector(url: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "SELECT attgenerated FROM pg_attribute WHERE attrelid = 'documents_document'::regclass "
-            "AND attname = 'search_vector'"
-        ).fetchone()
-    return bool(row and row[0] == "s")
-
-
-def skip_search_vector(conn) -> None:
-    """Replace the generated search vector by a plain, empty column (see the docstring)."""
-    conn.execute("DROP INDEX IF EXISTS document_search_gin")
-    conn.execute("ALTER TABLE documents_document DROP COLUMN IF EXISTS search_vector")
-    conn.execute("ALTER TABLE documents_document ADD COLUMN search_vector tsvector")
-
-
-def load(url: str, documents: int, seed: int, search_vector: str) -> None:
+def load(url: str, documents: int, seed: int) -> None:
     import psycopg
 
     started = time.monotonic()
@@ -365,8 +340,6 @@ def load(url: str, documents: int, seed: int, search_vector: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         tables = ", ".join([*TABLES, "documents_searchoutbox"])
         conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        if search_vector == "skip":
-            skip_search_vector(conn)
         indexes = secondary_indexes(conn)
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
@@ -413,9 +386,13 @@ def _copy_all(url: str, gen: Generator, started: float) -> None:
     import psycopg
 
     entity_columns = {
-        "people_person": f"id {ENTITY_COMMON} sort_name birth death",
-        "people_organization": f"id {ENTITY_COMMON} abbreviation founded dissolved parent_id",
-        "people_place": f"id {ENTITY_COMMON} kind latitude longitude parent_id",
+        "people_person": f"id {ENTITY_COMMON} sort_name birth death {AUTHORITY_IDS}",
+        "people_organization": (
+            f"id {ENTITY_COMMON} abbreviation founded dissolved parent_id {AUTHORITY_IDS}"
+        ),
+        "people_place": (
+            f"id {ENTITY_COMMON} kind latitude longitude parent_id {AUTHORITY_IDS} geonames"
+        ),
         "documents_subject": "id name slug description",
         "documents_collection": "id title slug description version created_at updated_at",
         "documents_language": "id code name",
@@ -458,23 +435,12 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="a throwaway database")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--drop", action="store_true", help="drop the database and stop")
-    parser.add_argument(
-        "--search-vector",
-        choices=["skip", "compute"],
-        default="skip",
-        help="skip (default): no PostgreSQL search vector; compute: the real one (slow)",
-    )
     args = parser.parse_args()
     create_or_drop(args.database_url, args.drop)
     if args.drop:
         return
     migrate(args.database_url)
-    if args.search_vector == "compute" and not has_computed_search_vector(args.database_url):
-        print("This database was loaded without its search vector: recreating it.")
-        create_or_drop(args.database_url, drop=True)
-        create_or_drop(args.database_url, drop=False)
-        migrate(args.database_url)
-    load(args.database_url, args.documents, args.seed, args.search_vector)
+    load(args.database_url, args.documents, args.seed)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ history.register(
     },
     # Derived search columns are recomputed on save and meaningless in a diff; subjects travel
     # as `subject_links` rows (taggit's manager is not a plain many-to-many field).
-    exclude=("entity_text", "search_vector", "subjects"),
+    exclude=("entity_text", "subjects"),
 )
 for _model in (DocumentPerson, DocumentOrganization, DocumentPlace, TaggedDocument, Scan):
     history.register(_model)

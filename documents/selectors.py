@@ -121,11 +121,9 @@ def document_queryset(*, user=None) -> models.QuerySet:
     return (
         documents_visible_to(user=user)
         .select_related("repository", "document_type")
-        .defer("search_vector", "entity_text", "internal_notes")
+        .defer("entity_text", "internal_notes")
+        .prefetch_together("original_languages", "funders", "collections")
         .prefetch_related(
-            "original_languages",
-            "funders",
-            "collections",
             Prefetch(
                 "subject_links",
                 queryset=TaggedDocument.objects.select_related("tag").order_by("tag__name"),

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A part of the service missing for now (the search index): a styled 503.
+    "archive.errors.UnavailableMiddleware",
     # Last, so its process_exception sees a view's database error first.
     "archive.resilience.DatabaseResilienceMiddleware",
 ]

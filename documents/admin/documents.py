@@ -296,7 +296,7 @@ class DocumentChangeList(ChangeList):
     """Lists documents without their long texts and search vectors; actions, which take
     `get_queryset()`, still get whole rows."""
 
-    heavy_fields = ["full_text", "original_text", "entity_text", "search_vector", "rights"]
+    heavy_fields = ["full_text", "original_text", "entity_text", "rights"]
 
     def get_results(self, request):
         self.queryset = self.queryset.defer(*self.heavy_fields)

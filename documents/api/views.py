@@ -12,10 +12,12 @@ requests and writes the OpenAPI description. Bad input answers a JSON 400/404
 `{"error": "…"}`, never a 500.
 """
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.conf import settings
+from django.core.paginator import Page
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,8 +34,11 @@ from documents.api.openapi import (
 )
 from documents.citations import DocumentCitation, canonical_path
 from documents.models import Document
-from documents.search.facets import FACETS_BY_PARAM
+from documents.search import reader
+from documents.search.engine import SearchUnavailable, search
+from documents.search.facets import FACETS, FACETS_BY_PARAM
 from documents.search.filters import DocumentFilter
+from documents.search.reader import CountedPaginator
 from documents.selectors import (
     document_queryset,
     public_entities,
@@ -43,6 +48,8 @@ from documents.selectors import (
 )
 from people.merge import resolve_former_slug
 from people.models import Organization, Person, Place
+
+logger = logging.getLogger(__name__)
 
 CACHE_OK = "public, max-age=300"
 # Errors are not cached: a 404 must not outlive the moment a document is published.
@@ -112,7 +119,13 @@ def api_view(endpoint_name: str | None = None):
             problem = check_query(request, endpoint) if endpoint else None
             if problem:
                 return _error(400, problem)
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except SearchUnavailable as exc:  # no search index yet: try again shortly
+                logger.warning("%s %s: %s", request.method, request.path, exc)
+                response = _error(503, exc.reader_message)
+                response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+                return response
 
         return wrapper
 
@@ -279,15 +292,16 @@ def _unknown_facet_values(request) -> str | None:
 def document_list(request):
     """Published documents, filtered and sorted exactly as the reading room does.
 
-    Costs a fixed number of queries whatever the page size: one count, one page of rows
-    and one per prefetched relation (and one per facet filtered on, to check its values)."""
-    page_size = parse_int(request.GET.get("page_size", "")) or DEFAULT_PAGE_SIZE
+    The search engine finds and counts them (as for the reading room's list); then a fixed
+    number of queries whatever the page size: the page of rows by id and one per prefetched
+    relation (and one per facet filtered on, to check its values)."""
+    page_size = min(parse_int(request.GET.get("page_size", "")) or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     number = parse_int(request.GET.get("page", "")) or 1
     problem = _unknown_facet_values(request)
     if problem:
         return _error(400, problem)
 
-    filterset = DocumentFilter(request.GET, queryset=document_queryset())
+    filterset = DocumentFilter(request.GET, queryset=Document.objects.none())
     if not filterset.is_valid():
         messages = [
             f"{field}: {message}"
@@ -296,10 +310,19 @@ def document_list(request):
         ]
         return _error(400, " ".join(messages))
 
-    paginator = Paginator(filterset.ordered(filterset.qs), min(page_size, MAX_PAGE_SIZE))
+    # The search engine finds and counts them; the page's rows come by id from the database.
+    cleaned = filterset.form.cleaned_data
+    ids = reader.resolve({spec.param: cleaned.get(spec.param) or [] for spec in FACETS})
+    found = search(
+        reader.search_request(
+            cleaned, ids, page=number, page_size=page_size, with_facets=False, with_histogram=False,
+        )
+    )  # fmt: skip
+    paginator = CountedPaginator(page_size, found.total)
     if number > paginator.num_pages:
         return _error(404, f"There is no page {number}: pages run from 1 to {paginator.num_pages}.")
-    page = paginator.page(number)
+    rows = {doc.pk: doc for doc in document_queryset().filter(pk__in=found.ids)}
+    page = Page([rows[pk] for pk in found.ids if pk in rows], number, paginator)
     response = _json(
         {
             "count": paginator.count,

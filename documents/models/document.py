@@ -1,14 +1,14 @@
-"""The document: its description, partial date, texts, publication state and search vector.
+"""The document: its description, partial date, texts and publication state.
 
 Who may see it is decided in `documents.selectors`; how it is written (sanitized text, slug,
 `published_at`, publication rule, history, search upkeep) in `documents.services.documents`.
 `save()` is Django's own: write through the service."""
 
+import json
 from datetime import timedelta
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, ExtractDay, Greatest
 from django.db.models.lookups import Exact
@@ -30,20 +30,111 @@ def last_change():
     return Greatest("updated_at", Coalesce("publish_on", "updated_at"))
 
 
+def prefetch_many_to_many(documents: list, names: tuple[str, ...]) -> None:
+    """Fill each document's prefetch cache for these many-to-many fields from one UNION
+    statement: (field, document id, the related row as JSON), in the related model's order."""
+    documents = [doc for doc in documents if doc.pk is not None]
+    if not documents:
+        return
+    quote = connection.ops.quote_name
+    parts, params, fields = [], [], {}
+    for name in names:
+        field = Document._meta.get_field(name)
+        through = field.remote_field.through._meta.db_table
+        target = field.related_model
+        fields[name] = field
+        parts.append(
+            f"SELECT %s, t.{quote(field.m2m_column_name())}, row_to_json(r)::text "
+            f"FROM {quote(through)} t JOIN {quote(target._meta.db_table)} r "
+            f"ON r.{quote(target._meta.pk.column)} = t.{quote(field.m2m_reverse_name())} "
+            f"WHERE t.{quote(field.m2m_column_name())} = ANY(%s)"
+        )
+        params += [name, [doc.pk for doc in documents]]
+    found: dict[tuple[str, int], list] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for name, document_id, data in cursor.fetchall():
+            target = fields[name].related_model
+            values = json.loads(data)
+            columns = target._meta.concrete_fields
+            record = target.from_db(
+                connection.alias,
+                [column.attname for column in columns],
+                [column.to_python(values[column.column]) for column in columns],
+            )
+            found.setdefault((name, document_id), []).append(record)
+    for name, field in fields.items():
+        order = [key.lstrip("-") for key in field.related_model._meta.ordering or ["pk"]]
+        for doc in documents:
+            records = found.get((name, doc.pk), [])
+            records.sort(key=lambda r: tuple(getattr(r, key) or "" for key in order))
+            queryset = getattr(doc, name).all()
+            queryset._result_cache, queryset._prefetch_done = records, True
+            doc._prefetched_objects_cache = getattr(doc, "_prefetched_objects_cache", {})
+            doc._prefetched_objects_cache[field.name] = queryset
+
+
+def search_vector():
+    """The weighted text of a document as PostgreSQL's full-text search reads it (the
+    weights the engine's field boosts follow): title A; summary and entity names B;
+    translation C; citation and original D."""
+    return (
+        SearchVector(folded(F("title")), config="english", weight="A")
+        + SearchVector(folded(F("summary")), config="english", weight="B")
+        + SearchVector(folded(F("entity_text")), config="english", weight="B")
+        + SearchVector(folded(F("full_text")), config="english", weight="C")
+        + SearchVector(folded(F("source_citation")), config="simple", weight="D")
+        + SearchVector(folded(F("original_text")), config="simple", weight="D")
+    )
+
+
 class DocumentQuerySet(models.QuerySet):
+    """Documents, with `prefetch_together()`: several many-to-many relations of the loaded
+    documents (languages, funders, collections...) in one statement instead of one each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._together: tuple[str, ...] = ()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._together = self._together
+        return clone
+
+    def prefetch_together(self, *names: str):
+        """As `prefetch_related(*names)` for plain many-to-many fields, in one statement."""
+        clone = self._chain()
+        clone._together = (*clone._together, *names)
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if (
+            fresh
+            and self._together
+            and issubclass(self._iterable_class, models.query.ModelIterable)
+        ):
+            prefetch_many_to_many(self._result_cache, self._together)
+
     def chronological(self):
         return self.order_by(F("date_earliest").asc(nulls_last=True), "record_number")
 
     def search(self, q: str):
-        """Documents matching reader input in web-search syntax ("quoted phrase", or, -word),
-        annotated with `rank`. The query is accent-folded here exactly as the stored vector is
-        folded in SQL, so "Urumqi" finds "Ürümqi"."""
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        """Documents matching reader input in web-search syntax ("quoted phrase", or, -word) as
+        PostgreSQL's own full-text search reads it, annotated with `search_vector` and `rank`.
 
+        Computed row by row: there is no stored vector or index (readers search the search
+        engine, `documents.search.engine`), so this is for small sets only, e.g. the reference
+        the engine is tested against. Accents are folded on both sides."""
         from archive.text import fold
 
         query = SearchQuery(fold(q), search_type="websearch", config="english")
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        return (
+            self.annotate(search_vector=search_vector())
+            .filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+        )
 
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
@@ -200,20 +291,9 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Names and variants of linked entities and subjects (documents.search.entity_text).
+    # Names and variants of linked entities and subjects (documents.search.entity_text), for
+    # the admin's accent-blind search (readers search the engine, which indexes them itself).
     entity_text = models.TextField(blank=True, default="", editable=False)
-    search_vector = models.GeneratedField(
-        expression=(
-            SearchVector(folded(F("title")), config="english", weight="A")
-            + SearchVector(folded(F("summary")), config="english", weight="B")
-            + SearchVector(folded(F("entity_text")), config="english", weight="B")
-            + SearchVector(folded(F("full_text")), config="english", weight="C")
-            + SearchVector(folded(F("source_citation")), config="simple", weight="D")
-            + SearchVector(folded(F("original_text")), config="simple", weight="D")
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
 
     objects = DocumentManager()
 
@@ -221,7 +301,6 @@ class Document(models.Model):
         ordering = [F("date_earliest").asc(nulls_last=True), "record_number"]
         permissions = [("publish_document", "Can publish, withdraw and embargo documents")]
         indexes = [
-            GinIndex(fields=["search_vector"], name="document_search_gin"),
             models.Index(fields=["date_earliest", "date_latest"], name="document_date_idx"),
             # Covers what lists read from every public document (its id, year, type and
             # archive), so "published ids" for facets, histogram and home are index-only scans

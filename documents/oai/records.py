@@ -186,7 +186,7 @@ def page(selection: Selection, after, size: int, *, with_documents: bool) -> lis
     """Up to `size` headers after the key `after`, in key order (ask for one more than a page
     to learn whether another follows)."""
     docs = _after(_public(selection), "changed", after).order_by("changed", "record_number")
-    docs = docs.defer("search_vector", "entity_text", "internal_notes", "full_text")
+    docs = docs.defer("entity_text", "internal_notes", "full_text")
     docs = docs.prefetch_related(Prefetch("collections", Collection.objects.order_by("slug")))
     if with_documents:
         docs = _with_metadata(docs)

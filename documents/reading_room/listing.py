@@ -1,30 +1,28 @@
 """The reusable document list: search, facets, date range, histogram, sort and pagination.
 
-`/documents/` and every entity page build one with `build_listing(request, queryset)` and
-render `{% include "documents/_listing.html" %}` with it as `listing`. A page costs at most
-ten queries whatever is chosen: one for the histogram (whose sum is the result count), one for
-the page of rows (snippets included) and one per facet.
+`/documents/` and every entity page build one with `build_listing(request)` and render
+`{% include "documents/_listing.html" %}` with it as `listing`. Everything it counts comes
+from the search engine in one call (`documents.search.engine.search`: the page's ids, the
+exact total, every facet's counts and the year histogram); PostgreSQL then gives the ten rows
+by id and the labels of the facet values shown, one statement each, plus one to turn chosen
+slugs into ids. Snippets and highlighted titles are made for the rows shown only.
 """
 
-import html
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.core.paginator import InvalidPage, Paginator
-from django.db.models import F, Func, TextField, Value
-from django.db.models.functions import Concat
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from archive.params import int_param, parse_int
-from archive.text import fold
-from documents.reading_room.cached import cached_public
-from documents.reading_room.histogram import Histogram, build_histogram, year_counts
-from documents.search.facets import FACETS, Facet, compute_facets
+from documents.models import Document
+from documents.reading_room.facet_values import build_facets
+from documents.reading_room.histogram import Histogram, build_histogram
+from documents.search import reader
+from documents.search.engine import SearchResult, document_snippet, highlight, search
+from documents.search.facets import FACETS, Facet
 from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
+from documents.search.reader import CountedPaginator
 from documents.selectors import published_documents
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -35,9 +33,7 @@ PAGE_WINDOW = 2  # page links shown either side of the current page
 FACET_PARAMS = [spec.param for spec in FACETS]
 PARAMS = ["q", *FACET_PARAMS, "date_from", "date_to", "sort", "page_size"]
 
-# ts_headline marks matches with these; the text is escaped before they become <mark> tags,
-# so nothing in a summary or translation can inject markup.
-START_SEL, STOP_SEL = "\x02", "\x03"
+FACET_LIMIT = 50  # values listed per facet, most frequent first (8 shown, the rest folded)
 
 
 @dataclass
@@ -65,7 +61,7 @@ class Listing:
     status: int = 200
     error: str = ""
     notes: list[str] = field(default_factory=list)
-    page: object = None  # django.core.paginator.Page, rows are Documents with `.snippet`
+    page: object = None  # django.core.paginator.Page; rows are Documents with `.snippet`
     total: int = 0
     page_size: int = DEFAULT_PAGE_SIZE
     histogram: Histogram | None = None
@@ -200,14 +196,6 @@ class Listing:
         return ""
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count up front (the histogram query already summed it)."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
-
-
 def _has_nul(querydict) -> bool:
     return any(
         "\x00" in key or any("\x00" in v for v in values) for key, values in querydict.lists()
@@ -218,65 +206,8 @@ def _known_params(querydict) -> dict[str, list[str]]:
     return {key: querydict.getlist(key) for key in [*PARAMS, "page"] if querydict.getlist(key)}
 
 
-def _shared(unfiltered: bool, name: str, build):
-    return cached_public(f"documents:{name}", build) if unfiltered else build()
-
-
 def _page_size(raw: list[str]) -> int:
     return int_param(raw[0] if raw else "", DEFAULT_PAGE_SIZE, choices=PAGE_SIZES)
-
-
-def _snippet(headline: str | None, summary: str = "") -> str | None:
-    """Escape the headline's text, then turn only the match markers into <mark> tags.
-
-    A passage that does not start near where the summary starts, or stops short of its end,
-    gets an ellipsis so readers can tell it is an excerpt.
-    """
-    if not headline or START_SEL not in headline:
-        return None
-    plain = html.unescape(headline).replace(START_SEL, "").replace(STOP_SEL, "")
-    text = escape(html.unescape(headline).strip())
-    got, source = _words(plain), _words(summary)
-    if got and got[0] not in source[:3]:
-        text = "… " + text
-    if got and got[-1] not in source[-3:]:
-        text = text + " …"
-    return mark_safe(text.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def _with_headlines(queryset, q: str):
-    """Annotate a highlighted passage from the summary and the translation (tags removed)."""
-    plain_text = Concat(
-        "summary",
-        Value(" … ", output_field=TextField()),
-        # Tags become spaces so the parser sees plain words; the result is escaped anyway.
-        Func(
-            F("full_text"),
-            Value("<[^>]*>"),
-            Value(" "),
-            Value("g"),
-            function="regexp_replace",
-            output_field=TextField(),
-        ),
-        output_field=TextField(),
-    )
-    return queryset.annotate(
-        headline=SearchHeadline(
-            plain_text,
-            SearchQuery(fold(q), search_type="websearch", config="english"),
-            config="english",
-            start_sel=START_SEL,
-            stop_sel=STOP_SEL,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-    )
 
 
 def _shortened(data) -> list[str]:
@@ -292,27 +223,97 @@ def _shortened(data) -> list[str]:
     return [f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."]
 
 
-def _paginate(listing: Listing, ordered, raw_page: str) -> bool:
-    """Set `listing.page` (rows with their snippets), or a 404 and its message; whether a
-    page was found."""
-    paginator = CountedPaginator(ordered, listing.page_size, listing.total)
-    try:
-        number = parse_int(raw_page)
-        if number is None:
-            raise InvalidPage
-        listing.page = paginator.page(number)
-    except InvalidPage:
-        listing.status = 404
-        pages = paginator.num_pages
-        listing.error = (
-            f"There is no page “{raw_page[:20]}” of these results: pages run from 1 to {pages}."
+def _not_found(listing: Listing, raw_page: str, paginator: Paginator) -> None:
+    listing.status = 404
+    listing.error = (
+        f"There is no page “{raw_page[:20]}” of these results: pages run from 1 to "
+        f"{paginator.num_pages}."
+    )
+
+
+def page_rows(result: SearchResult, *, with_text: bool) -> list[Document]:
+    """The page's documents in the engine's order, loaded by id in one statement.
+
+    Loaded through the visibility rule again, so a document withdrawn a moment ago (before
+    the indexer applied it) is left out rather than shown. With `with_text`, each row gets a
+    highlighted `title_html` and a `snippet` (None when only its names matched)."""
+    columns = ("original_text", "entity_text", "internal_notes", "rights")
+    if not with_text:
+        columns += ("full_text",)
+    rows = (
+        published_documents()
+        .filter(pk__in=result.ids)
+        .select_related("document_type", "repository")
+        .defer(*columns)
+    )
+    by_id = {row.pk: row for row in rows}
+    ordered = [by_id[pk] for pk in result.ids if pk in by_id]
+    for doc in ordered:
+        doc.snippet = None
+        if with_text:
+            doc.title_html = highlight(result.query, doc.title)
+            doc.snippet = document_snippet(result.query, doc.summary, doc.full_text)
+    return ordered
+
+
+def build_listing(request, *, within: tuple[str, object] | None = None) -> Listing:
+    """The list for this request: every published document, or with `within=(facet,
+    entity)` an entity page's (that entity is then left out of its own facet).
+
+    Check `listing.status` and answer with it (400 bad date, 404 no such page)."""
+    data = request.GET.copy()
+    no_documents = Document.objects.none()
+    if _has_nul(data):
+        empty = DocumentFilter({}, queryset=no_documents)
+        empty.is_valid()
+        return Listing(
+            empty, {}, status=400, error="The address contains a NUL character; remove it."
         )
-        return False
-    rows = list(listing.page.object_list)
-    for doc in rows:
-        doc.snippet = _snippet(getattr(doc, "headline", None), doc.summary)
-    listing.page.object_list = rows
-    return True
+    notes = _shortened(data)
+    filterset = DocumentFilter(data, queryset=no_documents)
+    listing = Listing(filterset, _known_params(data), notes=notes)
+    listing.page_size = _page_size(data.getlist("page_size"))
+    if not filterset.is_valid():
+        listing.status = 400
+        listing.error = "Please correct the dates below: " + " ".join(
+            str(message) for errors in filterset.form.errors.values() for message in errors
+        )
+        return listing
+
+    cleaned = filterset.form.cleaned_data
+    ids = reader.resolve({spec.param: cleaned.get(spec.param) or [] for spec in FACETS})
+    raw_page = data.get("page") or "1"
+    number = parse_int(raw_page)
+    valid = number is not None and number >= 1
+    within_ids = (within[0], within[1].pk) if within else None
+    result = search(
+        reader.search_request(
+            cleaned,
+            ids,
+            page=number if valid else 1,
+            page_size=listing.page_size,
+            within=within_ids,
+            facet_limit=FACET_LIMIT,
+            with_facets=valid,
+            with_histogram=valid,
+        )
+    )
+    listing.total = result.total
+    paginator = CountedPaginator(listing.page_size, result.total)
+    try:
+        if not valid:
+            raise InvalidPage
+        paginator.validate_number(number)
+    except InvalidPage:
+        _not_found(listing, raw_page, paginator)
+        return listing
+    listing.page = Page(page_rows(result, with_text=bool(listing.q)), number, paginator)
+    listing.histogram = build_histogram(
+        result.years, result.undated, lambda start, end: listing.url(date_from=start, date_to=end)
+    )
+    listing.facets = build_facets(result, cleaned, ids, within_ids)
+    _link_facet_values(listing)
+    return listing
 
 
 def _link_facet_values(listing: Listing) -> None:
@@ -324,54 +325,3 @@ def _link_facet_values(listing: Listing) -> None:
                 value.url = listing.url(**{facet.param: [v for v in chosen if v != value.value]})
             else:
                 value.url = listing.url(**{facet.param: [*chosen, value.value]})
-
-
-def build_listing(request, queryset=None, *, hidden: dict[str, str] | None = None) -> Listing:
-    """The list for this request over `queryset` (default: every published document).
-
-    Pass a queryset derived from `published_documents()`; entity pages pass it narrowed to
-    their entity and `hidden={"place": slug}` to leave that value out of its facet.
-    Check `listing.status` and answer with it (400 bad date, 404 no such page).
-    """
-    default_list = queryset is None
-    if queryset is None:
-        queryset = published_documents()
-    data = request.GET.copy()
-    if _has_nul(data):
-        empty = DocumentFilter({}, queryset=queryset)
-        empty.is_valid()
-        return Listing(
-            empty, {}, status=400, error="The address contains a NUL character; remove it."
-        )
-    notes = _shortened(data)
-    filterset = DocumentFilter(data, queryset=queryset)
-    listing = Listing(filterset, _known_params(data), notes=notes)
-    listing.page_size = _page_size(data.getlist("page_size"))
-    if not filterset.is_valid():
-        listing.status = 400
-        listing.error = "Please correct the dates below: " + " ".join(
-            str(message) for errors in filterset.form.errors.values() for message in errors
-        )
-        return listing
-
-    results = filterset.qs
-    # The whole published list's counts are the same for every reader: shared, cached.
-    unfiltered = default_list and not any(
-        value for name, value in filterset.form.cleaned_data.items() if name != "sort"
-    )
-    years, undated = _shared(unfiltered, "years", lambda: year_counts(results))
-    listing.histogram = build_histogram(
-        years, undated, lambda start, end: listing.url(date_from=start, date_to=end)
-    )
-    listing.total = listing.histogram.total
-
-    ordered = filterset.ordered(results).select_related("document_type", "repository")
-    if listing.q:
-        ordered = _with_headlines(ordered, listing.q)
-    if not _paginate(listing, ordered, data.get("page") or "1"):
-        return listing
-    listing.facets = _shared(
-        unfiltered, "facets", lambda: compute_facets(filterset, queryset, hidden)
-    )
-    _link_facet_values(listing)
-    return listing

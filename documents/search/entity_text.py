@@ -1,8 +1,9 @@
-"""Search groundwork: keep each document's `entity_text` current.
+"""Keep each document's `entity_text` current: the admin's accent-blind search reads it.
 
-The stored, generated `search_vector` can only read its own row, so the names and variants
-of linked people, organizations and places, subjects, type and archive are copied into
-`Document.entity_text` by one SQL statement per batch of documents.
+The names and variants of linked people, organizations and places, subjects, type and
+archive are copied into `Document.entity_text` by one SQL statement per batch of documents,
+so the admin finds a document by any of them (drafts included) without joins. Readers search
+the search engine, which indexes the same names itself.
 """
 
 from collections.abc import Iterable
@@ -48,7 +49,7 @@ _LINKED_DOCUMENTS = {
 
 
 def refresh_entity_text(document_ids: Iterable[int]) -> None:
-    """Recompute `entity_text` (and so the search vector) for these documents."""
+    """Recompute `entity_text` for these documents."""
     ids = [int(i) for i in document_ids if i is not None]
     if not ids:
         return

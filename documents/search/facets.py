@@ -1,19 +1,16 @@
-"""Facets of the document list: what each one filters on, and its counts for a result set.
+"""Facets of the document list: what each one filters on, and the values a list shows.
 
 Counts follow the usual multi-select rule: a facet's counts are computed over the results
 filtered by every *other* choice, so choosing "Xinjiang" does not hide "Kashgar" (OR within a
-facet, AND across facets). Each facet costs one GROUP BY query over its link table, joined to
-the filtered document ids as a subquery; nothing unpublished can be counted because the base
-queryset always comes from `documents.selectors.published_documents()`.
+facet, AND across facets). The search engine counts them (`documents.search.engine`, over
+published documents only); `documents.search.reader` turns slugs into ids and back.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Q
 
 from documents.models import Collection, Document, DocumentType, Language, Repository, Subject
-from documents.selectors import public_entities
 from people.models import Organization, Person, Place
 
 VISIBLE_VALUES = 8
@@ -109,6 +106,8 @@ class FacetValue:
 class Facet:
     spec: FacetSpec
     values: list[FacetValue] = field(default_factory=list)
+    truncated: bool = False  # more values exist than are listed (the most frequent are)
+    browse_url: str = ""  # where every value of this kind is listed, when it is cut
 
     @property
     def param(self) -> str:
@@ -131,58 +130,3 @@ class Facet:
     @property
     def rest(self) -> list[FacetValue]:
         return [v for v in self.values[VISIBLE_VALUES:] if not v.selected]
-
-
-def count_facet(
-    spec: FacetSpec, base_ids: models.QuerySet, selected: list[str]
-) -> list[FacetValue]:
-    """One query: each value's number of documents among `base_ids`, plus the chosen values
-    even when they match nothing (so their chips keep a readable label) -- but only public
-    ones: a value that no published document names keeps its raw slug, not its name."""
-    in_base = Q(**{f"{spec.entity_path}__in": base_ids})
-    condition = in_base
-    if selected:
-        public = public_entities(spec.model).values("pk")
-        condition = in_base | Q(**{f"{spec.value_field}__in": selected, "pk__in": public})
-    rows = (
-        spec.model.objects.filter(condition)
-        .annotate(
-            facet_count=Count(spec.entity_path, filter=in_base if selected else None, distinct=True)
-        )
-        .order_by("-facet_count", *spec.order_fields)
-    )
-    chosen = set(selected)
-    values = [
-        FacetValue(
-            value=getattr(obj, spec.value_field),
-            label=str(obj),
-            count=obj.facet_count,
-            selected=getattr(obj, spec.value_field) in chosen,
-        )
-        for obj in rows
-    ]
-    known = {v.value for v in values}
-    # Chosen values that name nothing (a mistyped or retired slug) still get a removable chip.
-    values += [
-        FacetValue(value=s, label=s, count=0, selected=True) for s in selected if s not in known
-    ]
-    return values
-
-
-def compute_facets(filterset, base_queryset, hidden: dict[str, str] | None = None) -> list[Facet]:
-    """Counts for every facet over `base_queryset` narrowed by the filterset's other choices.
-
-    `hidden` maps a facet to a value left out of its list (an entity page's own entity).
-    """
-    hidden = hidden or {}
-    chosen = filterset.form.cleaned_data
-    facets = []
-    for spec in FACETS:
-        base_ids = (
-            filterset.filter_queryset(base_queryset, exclude={spec.param}).order_by().values("pk")
-        )
-        values = count_facet(spec, base_ids, list(chosen.get(spec.param) or []))
-        if spec.param in hidden:
-            values = [v for v in values if v.value != hidden[spec.param]]
-        facets.append(Facet(spec, values))
-    return facets

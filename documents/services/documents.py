@@ -239,7 +239,7 @@ def _assign(document, fields: dict) -> None:
             raise ValidationError({"date": str(exc)}) from None
         document.date_precision, document.date_circa = value.precision, value.circa
         document.date_earliest, document.date_latest = value.earliest, value.latest
-    exclude = ["record_number", "slug", "entity_text", "search_vector", "version"]
+    exclude = ["record_number", "slug", "entity_text", "version"]
     document.clean_fields(exclude=exclude)
     document.clean()
 

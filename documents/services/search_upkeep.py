@@ -2,9 +2,9 @@
 
 `documents_changed(ids)` is called inside the writing transaction for every document created,
 changed or deleted (its fields, links, subjects or status), by the document service, the
-workflow, the importer, history restores and merges (through `entities_changed`). Today it
-recomputes `entity_text` (and so the stored search vector); a search index kept elsewhere
-hooks in here, and nowhere else.
+workflow, the importer, history restores and merges (through `entities_changed`). It
+recomputes `entity_text` (the admin's search) and moves cached pages to a new version; the
+search index needs nothing here: database triggers queue its changes (`search/outbox.py`).
 """
 
 from collections.abc import Iterable

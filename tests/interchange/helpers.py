@@ -25,7 +25,7 @@ HEADER = "record_number,title,date,original_archive,people,subjects\n"
 
 # --- a canonical dump of everything an import or export touches ---------------------------
 
-_SKIP = {"id", "created_at", "updated_at", "version", "search_vector"}
+_SKIP = {"id", "created_at", "updated_at", "version"}
 
 
 def _natural(obj):
@@ -110,7 +110,7 @@ def documents_by_name() -> list[dict]:
     rows = []
     for doc in exporting.with_related(Document.objects.all()):
         row = {f.name: getattr(doc, f.name) for f in Document._meta.concrete_fields}
-        for key in ("id", "created_at", "updated_at", "version", "search_vector"):
+        for key in ("id", "created_at", "updated_at", "version"):
             row.pop(key)
         row["document_type"] = str(doc.document_type or "")
         row["repository"] = str(doc.repository or "")

@@ -9,7 +9,7 @@ from reversion.revisions import _get_options
 
 EMPTY = "—"
 # Bookkeeping columns that change on every save and say nothing to a curator.
-NOISE_FIELDS = frozenset({"version", "updated_at", "created_at", "entity_text", "search_vector"})
+NOISE_FIELDS = frozenset({"version", "updated_at", "created_at", "entity_text"})
 LONG_TEXT = 120
 
 _relation_labels: dict[tuple[str, str], dict[str, str]] = {}

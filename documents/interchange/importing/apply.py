@@ -118,9 +118,7 @@ class Writer:
         saved = {}
         ids = [p.doc.pk for p in self.changed]
         for start in range(0, len(ids), BATCH):
-            saved.update(
-                Document.objects.defer("search_vector").in_bulk(ids[start : start + BATCH])
-            )
+            saved.update(Document.objects.defer("entity_text").in_bulk(ids[start : start + BATCH]))
         for plan in self.changed:
             plan.doc.version = saved[plan.doc.pk].version
         return saved

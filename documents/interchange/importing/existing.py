@@ -59,7 +59,7 @@ def load_existing(rows, *, lock: bool) -> Existing:
     if lock:
         docs = docs.select_for_update(of=("self",))
     ids = []
-    for doc in docs.defer("search_vector"):
+    for doc in docs.defer("entity_text"):
         existing.by_number[doc.record_number] = doc
         existing.by_title[doc.title].append(doc)
         ids.append(doc.pk)

@@ -63,7 +63,6 @@ _NOT_CLEANED = [
     "published_at",
     "publish_on",
     "entity_text",
-    "search_vector",
     "slug",
 ]
 

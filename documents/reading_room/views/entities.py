@@ -29,7 +29,6 @@ from documents.search.facets import (
 from documents.selectors import (
     public_document_count,
     public_entities,
-    published_documents,
     visible_children,
     visible_entities,
     with_visible_parents,
@@ -275,8 +274,7 @@ def entity_detail(request, kind: Kind, slug: str):
     if entity is None:
         return _moved(request, kind, slug)
 
-    documents = published_documents().filter(pk__in=kind.facet.documents_matching([entity.slug]))
-    listing = build_listing(request, documents, hidden={kind.key: entity.slug})
+    listing = build_listing(request, within=(kind.key, entity))
     children = list(visible_children(entity, user=request.user)) if kind.hierarchical else []
     context = {
         "kind": kind,

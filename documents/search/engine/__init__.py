@@ -16,13 +16,15 @@ from documents.search.engine.indexer import (
     apply_pending,
     check,
     close_writers,
+    health,
     indexed_versions,
     rebuild,
     status,
 )
 from documents.search.engine.locks import IndexerBusy
 from documents.search.engine.query import ParsedQuery, parse
-from documents.search.engine.searching import SearchRequest, SearchResult, search
+from documents.search.engine.related import related
+from documents.search.engine.searching import SearchRequest, SearchResult, index_state, search
 from documents.search.engine.store import SearchUnavailable
 
 __all__ = [
@@ -36,10 +38,13 @@ __all__ = [
     "apply_pending",
     "check",
     "document_snippet",
+    "health",
     "highlight",
+    "index_state",
     "indexed_versions",
     "parse",
     "rebuild",
+    "related",
     "reset",
     "search",
     "snippet",

@@ -47,14 +47,30 @@ def _terms(field_name: str, size: int) -> dict:
     return {"terms": {"field": field_name, "size": size, "segment_size": ALL_VALUES}}
 
 
+BUCKET_LIMIT = 65_000  # tantivy refuses an aggregation answering more buckets than this
+
+
 def aggregate(searcher, query, wanted: list[str], size: int) -> Counts:
-    """One aggregation: the terms of each facet in `wanted` (and the histogram)."""
+    """One aggregation: the terms of each facet in `wanted` (and the histogram).
+
+    Every value of every facet can exceed tantivy's bucket limit for one aggregation, so
+    asking for all values aggregates one facet at a time (each exact below the limit)."""
+    if size >= ALL_VALUES and len(wanted) > 1:
+        counts = Counts()
+        for name in wanted:
+            counts.update(aggregate(searcher, query, [name], size))
+        return counts
     aggs = {name: _terms(name, size) for name in wanted if name != HISTOGRAM}
     if HISTOGRAM in wanted:
         aggs["years"] = _terms(f.YEAR, ALL_VALUES)
         aggs["first"] = {"min": {"field": f.EARLIEST}}
         aggs["last"] = {"max": {"field": f.LATEST}}
-    answer = searcher.aggregate(query, aggs)
+    try:
+        answer = searcher.aggregate(query, aggs)
+    except ValueError:  # past the bucket limit: the most frequent values, marked truncated
+        if size < BUCKET_LIMIT:
+            raise
+        return aggregate(searcher, query, wanted, BUCKET_LIMIT // 2)
     counts = Counts()
     for name in wanted:
         if name == HISTOGRAM:

@@ -24,6 +24,7 @@ import tantivy
 from django.conf import settings
 from django.db import connection, transaction
 
+from archive.replicas import reads_from_primary
 from documents.search import outbox
 from documents.search.engine import locks, store
 from documents.search.engine.loading import Entry, Loader
@@ -101,19 +102,38 @@ def apply_pending(limit: int = BATCH, progress: Callable[[int], None] | None = N
 
 def apply_inline() -> None:
     """Development and tests: bring the index up to date in this process before a search,
-    on this connection (so a test's uncommitted rows count too). Skipped when another
-    indexer holds the lock: that one applies them. An index built for other fields (after an
-    upgrade) is rebuilt on the spot."""
+    on this connection (so a test's uncommitted rows count too), reading the primary (as the
+    indexer always does). Skipped when another indexer holds the lock: that one applies
+    them. An index built for other fields (after an upgrade), or none at all while nothing is
+    pending, is built on the spot."""
+    with reads_from_primary():
+        _apply_inline()
+
+
+def _apply_inline() -> None:
     live = store.current_build()
     if live is not None and store.outdated(live) and locks.try_lock(locks.REBUILD):
         locks.unlock(locks.REBUILD)
         logger.warning("Rebuilding the search index %s: it was built for other fields.", live)
         rebuild(logger.info)
-    if not outbox.has_pending():
+    pending = outbox.has_pending()
+    if live is None and not pending:
+        _first_build()
+    if not pending:
         return
     with transaction.atomic():
         if locks.try_lock_for_transaction(locks.WRITER):
             apply_pending()
+
+
+def _first_build() -> None:
+    """No index yet: an empty one for an empty archive, else one built from the database."""
+    if not published_or_embargoed().exists():
+        store.ensure_current()
+    elif locks.try_lock(locks.REBUILD):
+        locks.unlock(locks.REBUILD)
+        logger.warning("Building the search index: there was none.")
+        rebuild(logger.info)
 
 
 # The long-running indexer ---------------------------------------------------------------------
@@ -340,3 +360,24 @@ def status() -> dict:
         "indexer": str(writers[0]) if writers else None,
         "rebuilding": rebuild_running(),
     }
+
+
+def health() -> str:
+    """The `search` line of /health/: raises when readers cannot search (no usable index).
+
+    In development and tests (`SEARCH_INLINE`) a missing index is built by the first search,
+    so that is fine; otherwise it needs `search_index --rebuild`. Pending changes and a
+    missing indexer are reported, not failed: readers are answered, from an older index."""
+    info = status()
+    if info["build"] is None:
+        if settings.SEARCH_INLINE:
+            return "ok, built by the first search"
+        raise store.SearchUnavailable("no search index: run `manage.py search_index --rebuild`")
+    text = f"ok, {info['documents']:,} documents"
+    if info["pending"]:
+        text += f", {info['pending']:,} changes pending"
+        if not info["indexer"] and not settings.SEARCH_INLINE:
+            text += ", no indexer running (`search_index --follow`)"
+    if info["rebuilding"]:
+        text += ", rebuilding"
+    return text

@@ -25,7 +25,7 @@ from documents.selectors import EMBARGO_FIELD, published_or_embargoed
 _FIELDS = (
     "pk", "record_number", "version", EMBARGO_FIELD, "date_earliest", "date_latest", "title",
     "summary", "full_text", "source_citation", "original_text", "document_type_id",
-    "repository_id",
+    "repository_id", "published_at",
 )  # fmt: skip
 
 # facet -> (link table, document column, value column)
@@ -61,6 +61,7 @@ class Entry:
     latest: object
     title_raw: str
     texts: dict[str, str]
+    published_at: datetime | None = None
     values: dict[str, list[int]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
@@ -78,6 +79,8 @@ class Entry:
         doc.add_unsigned(f.DATE_ASC, ascending)
         doc.add_unsigned(f.DATE_DESC, descending)
         doc.add_text(f.TITLE_KEY, f.title_key(self.title_raw, self.record_number))
+        since = max((m for m in (self.published_at, self.embargo) if m is not None), default=None)
+        doc.add_unsigned(f.PUBLIC_SINCE, f.public_since_key(since, self.record_number))
         for name, text in self.texts.items():
             if text:
                 doc.add_text(name, text)
@@ -135,7 +138,7 @@ class Loader:
     @staticmethod
     def _entry(row) -> Entry:
         (pk, record_number, version, embargo, earliest, latest, title, summary, text, citation,
-         original, type_id, archive_id) = row  # fmt: skip
+         original, type_id, archive_id, published_at) = row  # fmt: skip
         texts = {
             "title": fold(title),
             "summary": fold(summary),
@@ -144,6 +147,7 @@ class Loader:
             "original": fold(strip_markup(original)),
         }
         entry = Entry(pk, record_number, version, embargo, earliest, latest, title, texts)
+        entry.published_at = published_at
         entry.values["type"] = [type_id] if type_id is not None else []
         entry.values["archive"] = [archive_id] if archive_id is not None else []
         return entry

@@ -13,7 +13,7 @@ import tantivy
 from documents.search.engine.analysis import ENGLISH, PLAIN
 from documents.search.facets import FACETS
 
-SCHEMA_VERSION = 2  # bump when fields change: builds of another version are then refused
+SCHEMA_VERSION = 3  # bump when fields change: builds of another version are then refused
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ YEAR = "year"  # year of date_earliest: the histogram's bar; 0 when undated
 DATE_ASC = "date_asc"  # oldest first, undated last, then record number
 DATE_DESC = "date_desc"  # sorted descending: newest first, undated last, then -record number
 TITLE_KEY = "title_key"  # lower-cased title, then record number
+PUBLIC_SINCE = "public_since"  # newest public first (feeds, "recent"): see public_since_key
 
 FACET_FIELDS = tuple(spec.param for spec in FACETS)  # multi-valued ids of each facet's values
 
@@ -58,7 +59,7 @@ def schema() -> tantivy.Schema:
     for field in TEXT_FIELDS:
         builder.add_text_field(field.name, stored=False, tokenizer_name=field.analyzer)
     builder.add_unsigned_field(ID, indexed=True, fast=True)
-    for name in (RECORD_NUMBER, VERSION, DATE_ASC, DATE_DESC):
+    for name in (RECORD_NUMBER, VERSION, DATE_ASC, DATE_DESC, PUBLIC_SINCE):
         builder.add_unsigned_field(name, fast=True)
     for name in (EMBARGO, EARLIEST, LATEST, YEAR):
         builder.add_integer_field(name, fast=True)
@@ -74,6 +75,18 @@ def date_keys(earliest, record_number: int) -> tuple[int, int]:
         return (UNDATED << 32) | record_number, record_number
     day = earliest.toordinal()
     return (day << 32) | record_number, ((day + 1) << 32) | record_number
+
+
+RECORD_BITS = 30  # record numbers below about a billion
+
+
+def public_since_key(moment, record_number: int) -> int:
+    """Sorted descending: when the document became public (the later of publication and
+    the end of any embargo, as `selectors.public_since`), to the second, then the higher
+    record number; 0 (last) when it has no publication time."""
+    if moment is None:
+        return 0
+    return (int(moment.timestamp()) << RECORD_BITS) | record_number
 
 
 def title_key(title: str, record_number: int) -> str:

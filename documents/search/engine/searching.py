@@ -6,7 +6,8 @@ room's: web syntax read as `websearch_to_tsquery` reads it (`query`), OR within 
 AND across facets, each facet counted over the results narrowed by every *other* facet's
 choices, dates overlapping the range, the embargo applied at query time (so it lifts by
 itself), no paging cap, and the same orders: relevance (ties: oldest first, then record
-number), date both ways (undated last, then record number), title (then record number).
+number), date both ways (undated last, then record number), title (then record number);
+and for feeds and "recently published", newest public first (`schema.public_since_key`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from documents.search.engine.counting import ALL_VALUES
 from documents.search.engine.loading import embargo_micros
 from documents.search.engine.query import ParsedQuery, parse, to_query
 
-SORTS = ("relevance", "date", "-date", "title")
+SORTS = ("relevance", "date", "-date", "title", "recent")  # recent: newest public first
 MAX_PAGE_SIZE = 1000
 TIE_FETCH_STEP = 1_000  # equally relevant results fetched beyond the page to order them by date
 TIE_FETCH_LIMIT = 50_000  # ... at most
@@ -62,6 +63,7 @@ class SearchResult:
     query: ParsedQuery
     facet_counts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     facet_truncated: dict[str, bool] = field(default_factory=dict)
+    unnamed: dict[str, set[int]] = field(default_factory=dict)  # chosen, named by nothing public
     years: dict[int, int] = field(default_factory=dict)
     undated: int = 0
     first_year: int | None = None
@@ -101,8 +103,35 @@ def search(request: SearchRequest) -> SearchResult:
     result = SearchResult([], 0, page, page_size, sort, parsed)
     result.ids, result.total = _page(searcher, _and(base, *filters.values()), sort, page, page_size)
     _fill(result, request, [c.result() for c in counts])
+    if request.with_facets:
+        result.unnamed = _unnamed(searcher, chosen, result.facet_counts, now)
     result.engine_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def index_state() -> str:
+    """Names what the live index holds now (after applying pending changes, when inline): it
+    changes with every commit and every new build, so what is built from the index can be
+    cached under it and is never kept past a change."""
+    if settings.SEARCH_INLINE:
+        indexer.apply_inline()
+    _, (path, stamp) = store.opened()
+    return "-".join([path.name, *(str(part) for part in stamp)])
+
+
+def _unnamed(searcher, chosen: dict, facets: dict, now: int) -> dict[str, set[int]]:
+    """Chosen values that no public document names at all (not merely none of these
+    results): like any entity no public document names, they must not be shown by name."""
+    unnamed: dict[str, set[int]] = {}
+    for name, values in chosen.items():
+        counted = dict(facets.get(name, ()))
+        for value in values:
+            if counted.get(value):
+                continue
+            term = tantivy.Query.term_query(f.schema(), name, value)
+            if not searcher.search(_and(visible(now), term), 1).count:
+                unnamed.setdefault(name, set()).add(value)
+    return unnamed
 
 
 def _count_tasks(searcher, base, filters, chosen, request, state, now: int):
@@ -121,7 +150,7 @@ def _fill(result: SearchResult, request: SearchRequest, parts: list[counting.Cou
     for part in parts:
         counts.update(part)
     facets = counts.facets
-    if request.within is not None:
+    if request.within is not None and request.within[0] in facets:
         name, value = request.within
         facets = {**facets, name: [(v, n) for v, n in facets[name] if v != int(value)]}
     result.facet_counts, result.facet_truncated = facets, counts.truncated
@@ -176,12 +205,18 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.const_score_query(query, 0.0)
 
 
-def _base_query(request: SearchRequest, parsed: ParsedQuery, now: int) -> tantivy.Query:
-    """Words, embargo, dates and the entity of an entity page: everything but facets."""
+def visible(now: int) -> tantivy.Query:
+    """Past any embargo at `now`: the index holds only published documents, so this is
+    `selectors.published_documents()`'s rule."""
     embargo = tantivy.Query.range_query(
         f.schema(), f.EMBARGO, tantivy.FieldType.Integer, upper_bound=now
     )
-    parts = [_filter(embargo)]
+    return _filter(embargo)
+
+
+def _base_query(request: SearchRequest, parsed: ParsedQuery, now: int) -> tantivy.Query:
+    """Words, embargo, dates and the entity of an entity page: everything but facets."""
+    parts = [visible(now)]
     if parsed.matches_nothing:
         parts.append(tantivy.Query.empty_query())
     elif parsed.root is not None:
@@ -218,6 +253,7 @@ _ORDER = {
     "date": (f.DATE_ASC, tantivy.Order.Asc),
     "-date": (f.DATE_DESC, tantivy.Order.Desc),
     "title": (f.TITLE_KEY, tantivy.Order.Asc),
+    "recent": (f.PUBLIC_SINCE, tantivy.Order.Desc),
 }
 
 

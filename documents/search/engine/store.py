@@ -19,6 +19,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
+from archive.errors import TemporarilyUnavailable
 from documents.search.engine.analysis import register
 from documents.search.engine.schema import SCHEMA_VERSION, schema
 
@@ -28,8 +29,14 @@ CURRENT = "current"
 PREFIX = "gen-"
 
 
-class SearchUnavailable(Exception):
-    """There is no usable index yet (run `manage.py search_index --rebuild`)."""
+class SearchUnavailable(TemporarilyUnavailable):
+    """There is no usable index yet (run `manage.py search_index --rebuild`). Readers get a
+    styled 503 (`archive.errors.UnavailableMiddleware`)."""
+
+    reader_message = (
+        "Searching and browsing the documents is not available just now: the archive's "
+        "search index is being prepared. Please try again in a few minutes."
+    )
 
 
 def root() -> Path:
