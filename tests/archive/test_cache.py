@@ -62,11 +62,12 @@ def test_list_counts_come_from_the_search_engine_not_from_sql(client, django_ass
     place = PlaceFactory(name="Kashgar", slug="kashgar")
     DocumentPlaceFactory(place=place)
     client.get("/documents/")
-    # the pending-changes check (inline indexing), the page's rows, the facet values' labels
-    with django_assert_num_queries(3) as unfiltered:
+    # the pending-changes check (inline indexing), the page's rows, their authors (COinS), the
+    # facet values' labels
+    with django_assert_num_queries(4) as unfiltered:
         response = client.get("/documents/")
     assert "Kashgar" in response.content.decode()
-    with django_assert_num_queries(4) as filtered:  # + the chosen slug to its id
+    with django_assert_num_queries(5) as filtered:  # + the chosen slug to its id
         response = client.get("/documents/?place=kashgar")
     assert "1 - 1 of 1" in response.content.decode()
     for query in [*unfiltered.captured_queries, *filtered.captured_queries]:
