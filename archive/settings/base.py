@@ -117,6 +117,13 @@ SEARCH_INDEX_DIR = Path(
     env_str("SEARCH_INDEX_DIR", "") or VAR_DIR / "search" / str(DATABASES["default"]["NAME"])
 )
 SEARCH_INLINE = env_bool("SEARCH_INLINE", False)
+# Each app node keeps its own index and runs its own follower of the outbox; this names the
+# index among them (default: host name and SEARCH_INDEX_DIR). The outbox keeps rows until
+# every named index has applied them; one unseen this long is forgotten (a week).
+SEARCH_INDEX_NAME = env_str("SEARCH_INDEX_NAME", "")
+SEARCH_FOLLOWER_EXPIRY_SECONDS = env_int("SEARCH_FOLLOWER_EXPIRY_SECONDS", 7 * 24 * 3600)
+# /health/ says "degraded" when this node's index is this many seconds behind the outbox.
+SEARCH_HEALTH_MAX_LAG_SECONDS = env_int("SEARCH_HEALTH_MAX_LAG_SECONDS", 60)
 SEARCH_WRITER_HEAP_MB = int(env_str("SEARCH_WRITER_HEAP_MB", "32"))  # the follower's writer
 SEARCH_REBUILD_HEAP_MB = int(env_str("SEARCH_REBUILD_HEAP_MB", "768"))  # split across threads
 SEARCH_THREADS = int(env_str("SEARCH_THREADS", "2"))  # indexing threads of a rebuild
