@@ -43,6 +43,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Chooses the database a request reads from: outside everything that queries it.
     "archive.replicas.ReplicaRoutingMiddleware",
+    # Whole pages for anonymous readers: inside the security headers (added fresh to every
+    # answer), outside sessions, CSRF and messages (so it sees every cookie they set).
+    "archive.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,6 +264,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Whole pages for anonymous readers (archive/pagecache.py) ----------------------------------
+# Seconds a page is kept at most (0: off); every publication-relevant write replaces them all
+# at once (the content version), and none outlives an embargo's end.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_KB", 2048) * 1024
+# Never cached: curation, probes, harvesters' lists (dated answers, resumption tokens), files.
+PAGE_CACHE_EXCLUDE = ["/admin/", "/health/", "/oai/", "/api/downloads/", "/media/", "/static/"]
 
 # --- Databases under faults and replicas (archive/resilience.py, archive/replicas.py) ---------
 # A read that loses its connection is retried once, waiting at most this long for the primary.
