@@ -1,8 +1,10 @@
 """The shared cache for what is expensive and the same for every reader, invalidated by a
 version number.
 
-Keys carry the current content version; `bump_cache_version()` moves every reader to fresh
-keys at once, and the old entries simply expire. It is called by the write path's one hook
+Entries carry the content version they were built under, and count only while it is the
+current one: `bump_cache_version()` retires every entry at once, and they are replaced as
+they are asked for (or expire). One round trip reads the version and an entry together
+(`versioned_get`). It is called by the write path's one hook
 (`documents_changed`) and, as a safety net for every other write, on any save or delete of
 a model of the apps that public pages show (`bump_on_writes_to`): a whole cached page
 (`archive.pagecache`) shows everything about a record, so a caption or a collection's
@@ -37,7 +39,7 @@ VERSION_KEY = "archive:content-version"
 POSITION_KEY = "archive:content-position:v{}"  # the primary's WAL position of a version
 DEFAULT_TIMEOUT = 300
 T = TypeVar("T")
-_MISSING = object()
+MISSING = object()
 _lifetimes: list[Callable[[], float | None]] = []
 
 
@@ -58,6 +60,31 @@ def cache_version() -> int:
     except Exception:  # noqa: BLE001 - an unreachable cache means "uncached", not an error
         logger.warning("cache unreachable while reading the content version", exc_info=True)
         return 0
+
+
+def versioned_get(key: str) -> tuple[int, object]:
+    """(the current content version, the value kept under `key` if it was built under that
+    version, else `MISSING`), in one round trip. Version 0: the cache cannot be reached."""
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:  # noqa: BLE001 - an unreachable cache means "uncached", not an error
+        logger.warning("cache unreachable while reading %s", key, exc_info=True)
+        return 0, MISSING
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return cache_version(), MISSING
+    kept = found.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == version:
+        return int(version), kept[1]
+    return int(version), MISSING
+
+
+def versioned_set(key: str, version: int, value, timeout: int | None) -> None:
+    """Keep `value`, built under `version`, for `timeout` seconds."""
+    try:
+        cache.set(key, (version, value), timeout=timeout)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unreachable while storing %s", key, exc_info=True)
 
 
 def _bump() -> int | None:
@@ -184,27 +211,19 @@ def content_lifetime(limit: float) -> int:
 
 
 def cached(name: str, build: Callable[[], T], timeout: int | None = DEFAULT_TIMEOUT) -> T:
-    """`build()`'s value, from the cache under this content version when there.
+    """`build()`'s value, from the cache when it was built under this content version.
 
     `timeout` may also be a callable of the built value, returning seconds (e.g. until the
     next embargo lifts)."""
-    version = cache_version()
+    key = f"archive:{name}"
+    version, value = versioned_get(key)
     if version == 0:
         return build()
-    key = f"archive:{name}:v{version}"
-    try:
-        value = cache.get(key, _MISSING)
-    except Exception:  # noqa: BLE001
-        logger.warning("cache unreachable while reading %s", key, exc_info=True)
-        return build()
-    if value is not _MISSING:
+    if value is not MISSING:
         return value
     with fresh_reads(version):
         value = build()
     seconds = timeout(value) if callable(timeout) else timeout
     if seconds is None or seconds > 0:
-        try:
-            cache.set(key, value, timeout=seconds)
-        except Exception:  # noqa: BLE001
-            logger.warning("cache unreachable while storing %s", key, exc_info=True)
+        versioned_set(key, version, value, seconds)
     return value

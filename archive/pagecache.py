@@ -28,12 +28,11 @@ import logging
 import zlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from archive.cache import cache_version, content_lifetime, fresh_reads
+from archive.cache import MISSING, content_lifetime, fresh_reads, versioned_get, versioned_set
 
 logger = logging.getLogger(__name__)
 
@@ -62,15 +61,15 @@ def cacheable_request(request) -> bool:
     return not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE))
 
 
-def page_key(request, version: int) -> str | None:
-    """The key of this address under `version` (None: a host this site does not serve)."""
+def page_key(request) -> str | None:
+    """The key of this address (None: a host this site does not serve)."""
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
     address = f"{request.scheme}://{host}{request.path}?{request.META.get('QUERY_STRING', '')}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"archive:page:v{version}:{digest}"
+    return f"archive:page:{digest}"
 
 
 def cacheable_response(request, response) -> bool:
@@ -113,16 +112,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
-        version = cache_version()
-        key = page_key(request, version) if version else None
+        key = page_key(request)
         if key is None:
             return self.get_response(request)
-        try:
-            kept = cache.get(key)
-        except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
-            logger.warning("cache unreachable while reading a page", exc_info=True)
+        version, kept = versioned_get(key)  # one round trip
+        if version == 0:
             return self.get_response(request)
-        if kept is not None:
+        if kept is not MISSING:
             response = _unpack(kept)
             response[HEADER] = "hit"
             return response
@@ -130,18 +126,8 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         # A HEAD's answer is the GET's without its body: served from the cache, never stored.
         if request.method == "GET" and cacheable_response(request, response):
-            if self._store(key, response):
+            seconds = content_lifetime(settings.PAGE_CACHE_SECONDS)
+            if seconds > 0:
+                versioned_set(key, version, _pack(response), seconds)
                 response[HEADER] = "miss"
         return response
-
-    @staticmethod
-    def _store(key: str, response) -> bool:
-        seconds = content_lifetime(settings.PAGE_CACHE_SECONDS)
-        if seconds <= 0:
-            return False
-        try:
-            cache.set(key, _pack(response), timeout=seconds)
-        except Exception:  # noqa: BLE001
-            logger.warning("cache unreachable while storing a page", exc_info=True)
-            return False
-        return True
