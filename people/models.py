@@ -4,11 +4,15 @@ This app imports nothing from `documents`; documents link here through typed rel
 Entities are written through `people.services` (slug, sort name, dates, newlines, lock, history).
 """
 
+import json
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from archive.partialdates import display_partial_date, validate_partial_date
 
@@ -30,6 +34,36 @@ def _regex_escape(text: str) -> str:
     import re
 
     return re.escape(text)
+
+
+# Authority identifiers: (field, label, format, example, address of the record).
+AUTHORITIES = {
+    "wikidata": ("Wikidata", r"Q[1-9][0-9]*", "Q57286", "https://www.wikidata.org/wiki/{}"),
+    "viaf": ("VIAF", r"[1-9][0-9]{0,21}", "59878606", "https://viaf.org/viaf/{}"),
+    "geonames": ("GeoNames", r"[1-9][0-9]{0,9}", "1529102", "https://www.geonames.org/{}"),
+    "lcnaf": (
+        "LCNAF",
+        r"n[bro]?[0-9]{8,10}",
+        "n80126307",
+        "https://id.loc.gov/authorities/names/{}",
+    ),
+}
+
+
+def authority_field(key: str) -> models.CharField:
+    label, pattern, example, _url = AUTHORITIES[key]
+    return models.CharField(
+        f"{label} ID",
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(
+                rf"^{pattern}\Z",
+                f"Not a {label} identifier: write it as in “{example}”.",
+            )
+        ],
+        help_text=f"The {label} identifier, e.g. “{example}”. Blank: none known.",
+    )
 
 
 class Entity(models.Model):
@@ -63,6 +97,9 @@ class Entity(models.Model):
     notes = models.TextField(
         blank=True, help_text="Internal notes for archivists; never shown on the public site."
     )
+    wikidata = authority_field("wikidata")
+    viaf = authority_field("viaf")
+    lcnaf = authority_field("lcnaf")
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Incremented on every save; guards against lost edits."
     )
@@ -70,6 +107,8 @@ class Entity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EntityQuerySet.as_manager()
+    AUTHORITY_FIELDS = ("wikidata", "viaf", "lcnaf")
+    SCHEMA_TYPE = "Thing"
 
     class Meta:
         abstract = True
@@ -88,8 +127,38 @@ class Entity(models.Model):
     def all_names(self) -> list[str]:
         return [self.name, *self.variant_list]
 
+    def authority_links(self) -> list[tuple[str, str, str]]:
+        """(authority, identifier, address) for each identifier recorded, in a fixed order:
+        the entity page links them, its JSON-LD lists the addresses as `sameAs`."""
+        links = []
+        for key in self.AUTHORITY_FIELDS:
+            value = (getattr(self, key) or "").strip()
+            if value:
+                label, _pattern, _example, url = AUTHORITIES[key]
+                links.append((label, value, url.format(value)))
+        return links
+
+    def json_ld(self, url: str = "") -> dict:
+        """The entity in schema.org terms: a small core that fuller JSON-LD can extend."""
+        data = {"@context": "https://schema.org", "@type": self.SCHEMA_TYPE, "name": self.name}
+        if url:
+            data["url"] = url
+        if self.variant_list:
+            data["alternateName"] = self.variant_list
+        same_as = [address for _label, _value, address in self.authority_links()]
+        if same_as:
+            data["sameAs"] = same_as
+        return data
+
+    def json_ld_script(self, url: str = "") -> str:
+        """`json_ld()` safe inside a <script type="application/ld+json"> element."""
+        text = json.dumps(self.json_ld(url), ensure_ascii=False)
+        escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return mark_safe(escaped)  # noqa: S308 - JSON with <, > and & escaped
+
 
 class Person(Entity):
+    SCHEMA_TYPE = "Person"
     sort_name = models.CharField(
         max_length=255,
         blank=True,
@@ -139,6 +208,7 @@ class Person(Entity):
 
 
 class Organization(Entity):
+    SCHEMA_TYPE = "Organization"
     abbreviation = models.CharField(
         max_length=64, blank=True, help_text="The usual short form, e.g. “NKVD”."
     )
@@ -236,6 +306,9 @@ class Place(Entity):
         blank=True,
         help_text="Decimal degrees east (negative: west). Give both coordinates or neither.",
     )
+    geonames = authority_field("geonames")
+    AUTHORITY_FIELDS = ("wikidata", "geonames", "viaf", "lcnaf")
+    SCHEMA_TYPE = "Place"
 
     class Meta:
         ordering = ["name"]

@@ -6,24 +6,28 @@ Also re-registers the people app's admins with the documents that link to each e
 
 from urllib.parse import urlencode
 
+import reversion
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from taggit.models import Tag
 
 from archive.curation.admin import TEXT_FIELDS, FoldedSearchMixin, LeanAutocompleteInlineMixin
 from archive.curation.admin.history import HistoryAdminMixin
 from archive.curation.admin.locking import OptimisticLockAdminMixin
+from archive.curation.admin.quickadd import QuickAddMixin
+from documents.admin.bulk_edit import BulkEditAdminMixin
 from documents.admin.forms import DocumentForm
 from documents.admin.importexport import ImportExportAdminMixin
 from documents.admin.scans import ScanInline
 from documents.admin.workflow import WorkflowAdminMixin
+from documents.admin.workflow_steps import WorkflowStepsAdminMixin
 from documents.admin.writes import DocumentWritesAdminMixin
 from documents.models import (
     Collection,
@@ -38,9 +42,8 @@ from documents.models import (
     Subject,
     TaggedDocument,
 )
-from people import admin as people_admin
+from people.duplicates import likely_duplicates
 from people.merge.admin import MergeActionMixin
-from people.models import Organization, Person, Place
 
 # ---------------------------------------------------------------------------------------------
 # Document counts on vocabularies and entities
@@ -185,8 +188,16 @@ class CollectionAdmin(
 
 @admin.register(Subject)
 class SubjectAdmin(
-    HistoryAdminMixin, MergeActionMixin, DocumentCountMixin, FoldedSearchMixin, admin.ModelAdmin
+    QuickAddMixin,
+    HistoryAdminMixin,
+    MergeActionMixin,
+    DocumentCountMixin,
+    FoldedSearchMixin,
+    admin.ModelAdmin,
 ):
+    """The controlled vocabulary of subject headings. Only editors add headings (here, or
+    from the document form's subject box, after the same duplicate check)."""
+
     list_display = ["name", "slug"]
     search_fields = ["name__fold", "description__fold", "=slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -194,31 +205,91 @@ class SubjectAdmin(
     document_count = (TaggedDocument, "tag", "content_object")
     document_filter = "subjects__id__exact"
 
+    def quick_add_duplicates(self, name):
+        return likely_duplicates(Subject, name)
+
+    def quick_add_create(self, request, name):
+        subject = Subject(name=name)
+        subject.validate_unique()
+        with reversion.create_revision():
+            subject.save()
+            reversion.set_user(request.user)
+            reversion.set_comment("Created from a document form.")
+        return subject
+
 
 # ---------------------------------------------------------------------------------------------
 # Documents
 
 
+def _quick_add(admin_site, model, request, widget) -> None:
+    """Let the autocomplete create a record of `model` (with the duplicate check), if this
+    user may add one (archive.curation.admin.quickadd; static/archive/admin/document_form.js)."""
+    model_admin = admin_site._registry.get(model)
+    url = model_admin.quick_add_url(request) if hasattr(model_admin, "quick_add_url") else ""
+    if url:
+        widget.attrs["data-quick-add-url"] = url
+        widget.attrs["data-quick-add-noun"] = str(model._meta.verbose_name)
+
+
 class _LinkInline(LeanAutocompleteInlineMixin, admin.TabularInline):
-    extra = 0
+    """Link rows stay in the order they were entered (not re-sorted by the role's name). An
+    empty row waits at the end, and the next appears by itself once it is filled."""
+
+    extra = 1
+    classes = ["link-rows"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("pk")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == self.model.ENTITY_FIELD:
+            _quick_add(self.admin_site, db_field.related_model, request, field.widget)
+        return field
 
 
 class DocumentPersonInline(_LinkInline):
     model = DocumentPerson
+    verbose_name = "person"
+    verbose_name_plural = "People"
     fields = ["person", "role", "uncertain", "note"]
     autocomplete_fields = ["person"]
 
 
 class DocumentOrganizationInline(_LinkInline):
     model = DocumentOrganization
+    verbose_name = "organization"
+    verbose_name_plural = "Organizations"
     fields = ["organization", "role", "uncertain", "note"]
     autocomplete_fields = ["organization"]
 
 
 class DocumentPlaceInline(_LinkInline):
     model = DocumentPlace
+    verbose_name = "place"
+    verbose_name_plural = "Places"
     fields = ["place", "role", "uncertain", "note"]
     autocomplete_fields = ["place"]
+
+
+class SubjectsAutocomplete(AutocompleteSelectMultiple):
+    """Re-showing a refused form never looks up a typed value that is no heading's key."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+
+
+def subjects_field(db_field, admin_site):
+    """Subjects from the controlled vocabulary, chosen with an autocomplete: a typo finds
+    nothing instead of creating a heading (editors add new ones, from the same box)."""
+    return forms.ModelMultipleChoiceField(
+        queryset=Subject.objects.order_by("name"),
+        required=False,
+        label="Subjects",
+        widget=SubjectsAutocomplete(db_field, admin_site),
+        help_text="Type to choose subject headings from the vocabulary.",
+    )
 
 
 class DocumentChangeList(ChangeList):
@@ -234,6 +305,8 @@ class DocumentChangeList(ChangeList):
 
 @admin.register(Document)
 class DocumentAdmin(
+    BulkEditAdminMixin,
+    WorkflowStepsAdminMixin,
     HistoryAdminMixin,
     DocumentWritesAdminMixin,
     WorkflowAdminMixin,
@@ -352,11 +425,20 @@ class DocumentAdmin(
         return (repository.abbreviation or repository.name) if repository else "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "subjects":
-            field.label = "Subjects"
-            field.widget.attrs.setdefault("class", "vLargeTextField")
-        return field
+            field = subjects_field(db_field, self.admin_site)
+            _quick_add(self.admin_site, Subject, request, field.widget)
+            return field
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    class Media:
+        # After Django's autocomplete.js, which it extends (static files: CSP, no inline code).
+        js = [
+            "admin/js/jquery.init.js",
+            "admin/js/autocomplete.js",
+            "archive/admin/document_form.js",
+        ]
+        css = {"all": ["archive/admin/curation.css"]}
 
     @admin.display(description="Record number")
     def record(self, obj):
@@ -365,105 +447,3 @@ class DocumentAdmin(
     @admin.display(description="Shown as")
     def date_shown(self, obj):
         return obj.date_display if obj.pk else "— (after saving)"
-
-
-# ---------------------------------------------------------------------------------------------
-# People, organizations and places, with the documents that link to them
-
-
-class _FirstRowsFormSet(BaseInlineFormSet):
-    """Only the first rows: an entity named in thousands of documents keeps a light page."""
-
-    max_rows = 50
-
-    def get_queryset(self):
-        if not hasattr(self, "_first_rows"):
-            self._first_rows = super().get_queryset()[: self.max_rows]
-        return self._first_rows
-
-
-class LinkedDocumentsInline(admin.TabularInline):
-    """Read-only: the earliest documents linking here. “Documents” above the inline links to
-    all of them in the document list."""
-
-    formset = _FirstRowsFormSet
-    fields = ["document", "date", "role", "uncertain", "status"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = f"Documents (the first {_FirstRowsFormSet.max_rows}, by date)"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("document", self.model.ENTITY_FIELD)
-            .order_by(F("document__date_earliest").asc(nulls_last=True), "document__record_number")
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("documents.view_document")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="Date")
-    def date(self, link):
-        return link.document.date_display
-
-    @admin.display(description="Status")
-    def status(self, link):
-        return link.document.get_status_display()
-
-
-class PersonDocumentsInline(LinkedDocumentsInline):
-    model = DocumentPerson
-
-
-class OrganizationDocumentsInline(LinkedDocumentsInline):
-    model = DocumentOrganization
-
-
-class PlaceDocumentsInline(LinkedDocumentsInline):
-    model = DocumentPlace
-
-
-class EntityDocumentsMixin(DocumentCountMixin):
-    documents_inline: type
-
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        return [*inlines, self.documents_inline] if obj is not None else inlines
-
-
-# Subjects are this archive's tags; taggit's own Tag model is unused.
-for _model in (Tag, Person, Organization, Place):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
-
-
-@admin.register(Person)
-class PersonAdmin(EntityDocumentsMixin, people_admin.PersonAdmin):
-    documents_inline = PersonDocumentsInline
-    document_count = (DocumentPerson, "person", "document")
-    document_filter = "people__id__exact"
-
-
-@admin.register(Organization)
-class OrganizationAdmin(EntityDocumentsMixin, people_admin.OrganizationAdmin):
-    documents_inline = OrganizationDocumentsInline
-    document_count = (DocumentOrganization, "organization", "document")
-    document_filter = "organizations__id__exact"
-
-
-@admin.register(Place)
-class PlaceAdmin(EntityDocumentsMixin, people_admin.PlaceAdmin):
-    documents_inline = PlaceDocumentsInline
-    document_count = (DocumentPlace, "place", "document")
-    document_filter = "places__id__exact"

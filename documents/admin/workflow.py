@@ -17,6 +17,7 @@ from documents.services.publication import (
     can_publish,
     check_change,
     missing_message,
+    needs_approval,
     publication_problems,
 )
 from documents.services.workflow import SERVICES, STEPS
@@ -90,6 +91,12 @@ class WorkflowAdminMixin:
         later = getattr(super(), "restore_notes", None)
         notes = list(later(request, restore, obj)) if later else []
         before = None if restore.before is None else PublicationState.of(restore.before)
+        if before is not None and needs_approval(before.status, request.user):
+            notes.append(
+                "Only an editor may revert a published document: ask one, or edit the "
+                "document and your change will wait for approval."
+            )
+            return notes
         verdict = check_change(before, obj, may_publish=self.has_publish_permission(request))
         if verdict.refused:
             notes.append(kept_publication_note(before, obj.status, verdict.refused))

@@ -12,7 +12,8 @@ cell (JSON: `"-"` or `["-"]`): `-` in `places` removes every place link, in `sum
 the summary, in `date` makes the document undated, in `publish_on` lifts the embargo. The title,
 record number, status and `published_at` cannot be cleared. A non-empty list or link cell
 replaces that kind's values with exactly the ones given. So an export, edited in one cell and
-imported again, changes exactly that cell.
+imported again, changes exactly that cell. A row changing a published document, imported by
+someone who may not publish, is held for an editor's approval as a pending revision.
 
 CSV layout (UTF-8, header row, one row per document; column names are case-insensitive):
 

@@ -1,8 +1,8 @@
 """The three staff roles as groups: Archivist, Editor, Administrator.
 
 Archivists curate (add, change, view; delete only the link, scan and subject-link rows that
-admin inlines remove). Editors also publish, merge and delete documents, entities and
-collections. Administrators hold every permission of the archive's apps and of auth.
+admin inlines remove; subject headings are a controlled vocabulary they choose from). Editors
+also add subject headings, publish, merge and delete documents, entities and collections. Administrators hold every permission of the archive's apps and of auth.
 
 Permissions are normally created after `migrate` finishes, so this migration creates them
 first. Running it again leaves the same groups with the same permissions; reversing it removes
@@ -38,8 +38,10 @@ ARCHIVIST_DELETES = {
         "scan",
     ],
 }
+# Subjects are a controlled vocabulary: only editors add headings (see 0009).
+ARCHIVIST_WITHOUT = {("documents", "add_subject")}
 EDITOR_EXTRA = {
-    "documents": ["publish_document", "merge_subject"]
+    "documents": ["publish_document", "merge_subject", "add_subject"]
     + [f"delete_{m}" for m in ("document", "collection")],
     "people": ["merge_person", "merge_organization", "merge_place"]
     + [f"delete_{m}" for m in ("person", "organization", "place")],
@@ -91,6 +93,7 @@ def create_roles(apps, schema_editor):
         for model in models
         for action in ("add", "change", "view")
     } | {(app, f"delete_{m}") for app, models in ARCHIVIST_DELETES.items() for m in models}
+    archivist -= ARCHIVIST_WITHOUT
     editor = archivist | _codenames(EDITOR_EXTRA)
 
     roles = {

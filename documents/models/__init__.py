@@ -4,6 +4,7 @@ Importable from here as before (`from documents.models import Document`); each m
 the module named for what it holds.
 """
 
+from documents.models.curation import PendingRevision, WorkflowNote
 from documents.models.document import (
     RECORD_NUMBER_SEQUENCE,
     Document,
@@ -47,6 +48,7 @@ __all__ = [
     "DocumentType",
     "Funder",
     "Language",
+    "PendingRevision",
     "PlaceRole",
     "Repository",
     "Role",
@@ -57,6 +59,7 @@ __all__ = [
     "SlugNamed",
     "Subject",
     "TaggedDocument",
+    "WorkflowNote",
     "last_change",
     "scan_upload_to",
     "thumbnail_upload_to",

@@ -39,6 +39,7 @@ from documents.services.publication import (
     can_publish,
     check_change,
     duplicate_warnings,
+    needs_approval,
     status_label,
 )
 from documents.services.record_numbers import record_number_problems
@@ -114,6 +115,11 @@ def document_save(
         stored = stored_state(document)
         before = stored if before is _STORED else before
         _check_permission(user, new=stored is None)
+        if before is not None and needs_approval(before.status, user):
+            raise PermissionDenied(
+                "Only editors change a published document directly; your change is proposed "
+                "for approval instead (a pending revision)."
+            )
         outcome = SaveOutcome(document)
         may_publish = can_publish(user)
         verdict = check_change(before, document, may_publish=may_publish)

@@ -46,6 +46,18 @@ def can_edit(user) -> bool:
     return bool(user and user.is_active and user.has_perm(EDIT_PERMISSION))
 
 
+def needs_approval(stored_status, user) -> bool:
+    """Whether this user's change to a document now `stored_status` is held back as a
+    pending revision (documents.services.pending) until an editor approves it: a published
+    document changed by someone who may not publish. Readers keep the published version."""
+    return held_for_review(stored_status, may_publish=can_publish(user))
+
+
+def held_for_review(stored_status, *, may_publish: bool) -> bool:
+    """`needs_approval` for paths that know the permission already (the importer)."""
+    return stored_status == Status.PUBLISHED and not may_publish
+
+
 def status_label(value) -> str:
     return str(Status(value).label) if value in Status.values else str(value)
 

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from reversion.models import Revision
 
+from people.merge.history import is_undo_point, merge_record
 from people.merge.service import (
     SNAPSHOT_PREFIX,
     MergeError,
@@ -23,6 +24,13 @@ from people.merge.service import (
     summarize,
 )
 from people.merge.undo import undo_merge
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """“1 link”, “3 links”, “no links”."""
+    if n == 0:
+        return f"no {plural}"
+    return f"{n} {singular if n == 1 else plural}"
 
 
 class MergeActionMixin:
@@ -111,13 +119,13 @@ class MergeActionMixin:
             args=[result.undo_revision.pk],
             current_app=self.admin_site.name,
         )
-        moved = sum(result.moved.values())
-        collapsed = sum(result.collapsed.values())
+        moved = counted(sum(result.moved.values()), "link", "links")
+        collapsed = counted(sum(result.collapsed.values()), "duplicate link", "duplicate links")
         self.message_user(
             request,
             format_html(
-                "Merged {} into “{}”: {} link(s) moved, {} duplicate link(s) collapsed; the old "
-                'addresses now redirect. <a href="{}">Undo this merge</a>',
+                "Merged {} into “{}”: {} moved, {} collapsed; the old addresses now redirect. "
+                '<a href="{}">Undo this merge</a> (also offered in the history).',
                 ", ".join(f"“{name}”" for name in result.loser_names),
                 result.survivor,
                 moved,
@@ -126,6 +134,65 @@ class MergeActionMixin:
             ),
             messages.SUCCESS,
         )
+
+    # History -------------------------------------------------------------------------------
+
+    def _merge_undo_url(self, record):
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_merge_undo",
+            args=[record.undo_point.pk],
+        )
+
+    def history_rows(self, request, object_id, rows) -> None:
+        """Merge rows say what the merge did, on the survivor and on each merged-away record,
+        with “Undo this merge” while it can be undone (see HistoryAdminMixin.history_rows)."""
+        later = getattr(super(), "history_rows", None)
+        if later:
+            later(request, object_id, rows)
+        model = self.model._meta.concrete_model
+        may_undo = self.has_merge_permission(request)
+        for row in rows:
+            revision = row["revision"]
+            record = merge_record(revision, model)
+            if record is None:
+                continue
+            losers = ", ".join(record.loser_reprs)
+            if str(object_id) != str(record.survivor_id):
+                row["summary"] = (
+                    f"Merged into {record.survivor_repr} by "
+                    f"{revision.user or 'unknown'}: {record.moved_text()}."
+                )
+            elif is_undo_point(revision):
+                row["summary"] = (
+                    f"As it was before merging {losers} into it (the merge's undo point)."
+                )
+            else:
+                changed = ", ".join(row["changed"]) or "no field"
+                row["summary"] = (
+                    f"Merged {losers} into {record.survivor_repr}: {record.moved_text()}; "
+                    f"changed here: {changed}."
+                )
+            row["no_revert"] = is_undo_point(revision)
+            if record.undoable and may_undo:
+                row.setdefault("actions", []).append(
+                    ("Undo this merge…", self._merge_undo_url(record))
+                )
+
+    def revert_redirect(self, request, version):
+        """A merge's undo point is brought back by undoing the merge (which restores the
+        merged-away records and their links), never by reverting the survivor alone."""
+        later = getattr(super(), "revert_redirect", None)
+        target = later(request, version) if later else None
+        if target or not is_undo_point(version.revision):
+            return target
+        record = merge_record(version.revision, self.model._meta.concrete_model)
+        if record is None:
+            return None
+        if not record.undoable:
+            messages.info(request, "This merge has already been undone.")
+            return self._history_url("history", version.object_id)
+        return self._merge_undo_url(record)
 
     def merge_undo_view(self, request, revision_id):
         """Confirm, then restore the merged-away records and move their links back."""

@@ -1,6 +1,7 @@
 """The admin archivists curate in: reachable only by staff, fast as data grows, searchable by
 any name variant, and saving typed links with their roles."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -149,7 +150,9 @@ def test_changelist_add_and_change_pages_render_for_an_archivist(archivist_clien
     results = response.context["cl"].result_list
     assert len(results) >= 1
     name = model.replace("/", "_")
-    assert archivist_client.get(reverse(f"admin:{name}_add")).status_code == 200
+    # Subjects are a controlled vocabulary: editors add headings, archivists choose them.
+    adding = 403 if model == "documents/subject" else 200
+    assert archivist_client.get(reverse(f"admin:{name}_add")).status_code == adding
     change = archivist_client.get(reverse(f"admin:{name}_change", args=[results[0].pk]))
     assert change.status_code == 200
 
@@ -171,7 +174,7 @@ def test_document_change_form_is_organised_in_fieldsets(archivist_client, curate
     for expected in ["Identification", "Date", "Description", "Text", "Source", "Publication"]:
         assert expected in names
     page = response.content.decode()
-    assert "people in documents" in page.lower()
+    assert re.search(r'class="inline-heading">\s*People\s*</h2>', page)
     assert curated.person_links.get().person.name in page
 
 

@@ -72,6 +72,7 @@ def test_archivist_curates_but_cannot_publish_merge_or_delete_records(archivist)
 def test_editor_has_everything_an_archivist_has_plus_publish_merge_delete(editor):
     assert _perms("Archivist") < _perms("Editor")
     assert _perms("Editor") - _perms("Archivist") == {
+        "documents.add_subject",  # subjects: a controlled vocabulary
         "documents.publish_document",
         "documents.merge_subject",
         "documents.delete_document",

@@ -4,8 +4,9 @@ shows each change with its value before and after."""
 import pytest
 
 from documents.interchange.importing import import_file
-from documents.models import Document, TaggedDocument
+from documents.models import Document, PendingRevision, TaggedDocument
 from documents.selectors import published_documents
+from documents.services.pending import pending_approve
 from tests.factories import (
     CollectionFactory,
     DocumentFactory,
@@ -58,17 +59,25 @@ def _row(doc, **cells):
     return HEADER + ",".join(values.get(c, "") for c in columns) + "\n"
 
 
-@pytest.mark.parametrize("allow_publish", [True, False], ids=["editor", "archivist"])
-def test_blank_cells_keep_status_links_subjects_and_collections(curated, allow_publish):
+@pytest.mark.parametrize("role", ["editor", "archivist"])
+def test_blank_cells_keep_status_links_subjects_and_collections(curated, role, request):
+    """A row fixing one summary changes that summary and nothing else, and is never refused
+    for a status it does not touch. An archivist's change to a published document waits for
+    an editor's approval (a pending revision), then lands the same way."""
+    user, editor = request.getfixturevalue(role), request.getfixturevalue("editor")
+    allow_publish = role == "editor"
     before = _state(curated)
     content = _row(curated, summary="A corrected summary.")
 
-    dry = import_file(content, "csv", dry_run=True, allow_publish=allow_publish)
-    assert [r.action for r in dry.rows] == ["updated"], dry.rows[0].messages
+    dry = import_file(content, "csv", dry_run=True, allow_publish=allow_publish, user=user)
+    assert [r.action for r in dry.rows] == [role == "editor" and "updated" or "held"]
     assert dry.rows[0].messages[0] == "Changes: summary."
-    report = import_file(content, "csv", dry_run=False, allow_publish=allow_publish)
-
+    report = import_file(content, "csv", dry_run=False, allow_publish=allow_publish, user=user)
     assert report.written, report.rows[0].messages
+    if role == "archivist":
+        assert _state(curated) == before  # readers keep the published version meanwhile
+        pending_approve(pending=PendingRevision.objects.get(document=curated), user=editor)
+
     assert _state(curated) == before | {"summary": "A corrected summary."}
     assert published_documents().filter(pk=curated.pk).exists()
 

@@ -75,3 +75,45 @@ def test_record_numbers_within_the_margin_are_accepted_in_order(db):
     report = import_file("record_number,title,date,original_archive\n" + rows, "csv", dry_run=False)
     assert report.written
     assert sorted(Document.objects.values_list("record_number", flat=True)) == [1, 2, 3]
+
+
+# --- Published documents changed by someone who may not publish: held for approval ----------
+
+
+def test_an_archivists_import_row_on_a_published_document_waits_for_approval(archivist, editor):
+    """The import is a write path like the admin: an archivist's change to a published document
+    becomes a pending revision, readers keep the published text, an editor's approval applies
+    it (documents.services.pending)."""
+    from documents.models import PendingRevision
+    from documents.selectors import published_documents
+    from documents.services.pending import pending_approve
+
+    doc = DocumentFactory(title="NKVD report", summary="Old summary.")
+    content = f"record_number,summary\n{doc.record_number},A corrected summary.\n"
+
+    dry = import_file(content, "csv", dry_run=True, allow_publish=False, user=archivist)
+    assert [r.action for r in dry.rows] == ["held"], dry.rows[0].messages
+    assert "approval" in " ".join(dry.rows[0].messages)
+    assert "1 held for an editor's approval" in dry.summary()
+
+    report = import_file(content, "csv", dry_run=False, allow_publish=False, user=archivist)
+    assert report.written, report.rows[0].messages
+    live = Document.objects.get(pk=doc.pk)
+    assert (live.summary, live.version) == ("Old summary.", doc.version)
+    assert published_documents().filter(pk=doc.pk, summary="Old summary.").exists()
+    pending = PendingRevision.objects.get(document=doc)
+    assert pending.author == archivist
+    assert pending.changes["fields"] == {"summary": "A corrected summary."}
+
+    pending_approve(pending=pending, user=editor)
+    assert Document.objects.get(pk=doc.pk).summary == "A corrected summary."
+
+
+def test_an_editors_import_row_changes_a_published_document_at_once(editor):
+    doc = DocumentFactory(summary="Old summary.")
+    content = f"record_number,summary\n{doc.record_number},New summary.\n"
+
+    report = import_file(content, "csv", dry_run=False, allow_publish=True, user=editor)
+
+    assert [r.action for r in report.rows] == ["updated"]
+    assert Document.objects.get(pk=doc.pk).summary == "New summary."

@@ -24,7 +24,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from documents.models import Collection, Document, Subject
+from documents.models import Collection, Document, PendingRevision, Subject
 from documents.reading_room.sitemaps import SITEMAPS
 from documents.search.facets import FACETS
 from documents.services.scans import add_scan
@@ -207,6 +207,17 @@ def world() -> World:
     world.documents.append(public)
     for record in (shared[Person], section, shared[Place], openville, subject, collection):
         world.add_slug(type(record), record.slug, hidden=False)
+
+    # A pending revision of the public document: an archivist's change waiting for approval.
+    PendingRevision.objects.create(
+        document=public,
+        base_version=public.version,
+        changes={
+            "fields": {"title": "zqxpendingtitle report", "summary": "zqxpendingsummary."},
+            "links": {"people": [[shared[Person].pk, "recipient", False, "zqxpendingnote"]]},
+        },
+    )
+    world.title_tokens.append("zqxpendingtitle")
 
     hidden = {state: _hidden_document(state, world, shared) for state in HIDDEN_STATES}
     Place.objects.filter(pk=openville.pk).update(parent=hidden["draft"][Place])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from documents.models import Document
+from documents.models import Document, PendingRevision
 from documents.selectors import is_public, published_documents
 from documents.services import publication, workflow
 from tests.admin_forms import change_url, form_data
@@ -78,11 +78,13 @@ def test_editor_publishes_and_withdraws_and_each_step_is_in_the_history(editor):
 
 def test_invalid_transitions_are_refused(editor):
     doc = draft()
-    with pytest.raises(workflow.TransitionRefused, match="cannot be withdrawn"):
+    with pytest.raises(workflow.TransitionRefused, match="^It is a draft, so it cannot be"):
         workflow.withdraw(doc, editor)
     published = DocumentFactory()
-    with pytest.raises(workflow.TransitionRefused, match="cannot be published"):
+    with pytest.raises(workflow.TransitionRefused, match="^It is already published.$"):
         workflow.publish(published, editor)
+    with pytest.raises(workflow.TransitionRefused, match="^It is already a draft.$"):
+        workflow.return_to_draft(draft(), editor)
 
 
 def test_publishing_needs_title_date_summary_and_original_archive(editor):
@@ -173,7 +175,7 @@ def test_bulk_publish_reports_what_changed_and_what_was_refused_and_why(client, 
     assert "2 documents published." in page
     assert "2 documents refused" in page
     assert "Unfinished report" in page and "a summary" in page
-    assert "Already out" in page and "It is published" in page
+    assert "Already out" in page and "It is already published." in page
     statuses = dict(Document.objects.values_list("pk", "status"))
     assert [statuses[d.pk] for d in ready] == [Status.PUBLISHED, Status.PUBLISHED]
     assert statuses[incomplete.pk] == Status.DRAFT
@@ -233,8 +235,11 @@ def test_archivist_edits_a_published_document_without_unpublishing_it(client, ar
     data["status"] = "draft"  # crafted: the field is read-only for archivists
     assert client.post(url, data).status_code == 302
     doc.refresh_from_db()
-    assert doc.title == "Published title, corrected"
+    # The correction waits for an editor's approval; the document stays published as it was.
+    assert doc.title == "Published title"
     assert doc.status == Status.PUBLISHED
+    pending = PendingRevision.objects.get(document=doc)
+    assert pending.changes["fields"] == {"title": "Published title, corrected"}
 
 
 def test_archivist_can_move_a_draft_to_review_in_the_form(client, archivist):

@@ -107,24 +107,18 @@ class HistoryAdminMixin(VersionAdmin):
         # One more (the version before the oldest shown) to say what that one changed.
         before = list(newest_first.filter(pk__lt=shown[-1].pk)[:1]) if shown else []
         labels = changed_labels(self.model, object_id, before + shown[::-1])
-        info = self.opts.app_label, self.opts.model_name
-        site = self.admin_site.name
         rows = [
             {
                 "version": version,
                 "revision": version.revision,
                 "is_first": not before and version is shown[-1],
                 "changed": labels.get(version.pk, []),
-                "changes_url": reverse(
-                    f"{site}:{info[0]}_{info[1]}_history_changes",
-                    args=(quote(object_id), version.pk),
-                ),
-                "revert_url": reverse(
-                    f"{site}:{info[0]}_{info[1]}_revision", args=(quote(object_id), version.pk)
-                ),
+                "changes_url": self._history_url("history_changes", object_id, version.pk),
+                "revert_url": self._history_url("revision", object_id, version.pk),
             }
             for version in shown
         ]
+        self.history_rows(request, object_id, rows)
         context = {
             "history_rows": rows,
             "history_page": page,
@@ -132,7 +126,45 @@ class HistoryAdminMixin(VersionAdmin):
             "action_list": rows,
             **(extra_context or {}),
         }
-        return super(VersionAdmin, self).history_view(request, quote(object_id), context)
+        if self.model._base_manager.filter(pk=object_id).exists() or not shown:
+            return super(VersionAdmin, self).history_view(request, quote(object_id), context)
+        return self._deleted_history(request, shown[0], context)
+
+    def _history_url(self, name, object_id, *args):
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(
+            f"{self.admin_site.name}:{info[0]}_{info[1]}_{name}", args=(quote(object_id), *args)
+        )
+
+    def _deleted_history(self, request, latest, context):
+        """The history of a record that no longer exists (deleted, or merged into another):
+        its versions stay readable, with what happened to it."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change history: {latest.object_repr} (no longer exists)",
+            "subtitle": None,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": None,
+            "object_repr": latest.object_repr,
+            "opts": self.opts,
+            **context,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def history_rows(self, request, object_id, rows) -> None:
+        """Let mixins explain rows a field list cannot (a merge and its undo point): a row may
+        get `summary` (shown instead of the changed fields) and `actions` ((label, url)
+        pairs). Chained through the MRO like `restore_notes`."""
+        later = getattr(super(), "history_rows", None)
+        if later:
+            later(request, object_id, rows)
+
+    def revert_redirect(self, request, version):
+        """Where to send a revert of `version` that a mixin handles itself (None: revert here).
+        A merge's undo point is undone by undoing the merge, not by a revert."""
+        later = getattr(super(), "revert_redirect", None)
+        return later(request, version) if later else None
 
     # The diff page ---------------------------------------------------------------------------
 
@@ -191,6 +223,9 @@ class HistoryAdminMixin(VersionAdmin):
         (other records of the same revision; anything a mixin's `restore_notes` reports)."""
         pk = unquote(object_id)
         version = get_object_or_404(versions_for(self.model, pk), pk=version_id)
+        elsewhere = self.revert_redirect(request, version)
+        if elsewhere:
+            return redirect(elsewhere)
         latest = versions_for(self.model, pk).order_by("-pk").first()
         context = {
             "title": f"Revert {version.object_repr}",

@@ -10,9 +10,15 @@ from archive.curation.history.diffs import (
     Change,
     changed_labels,
     changes_between,
+    changes_between_states,
     version_with_lock_value,
 )
-from archive.curation.history.registration import ensure_registered, register, versions_for
+from archive.curation.history.registration import (
+    ensure_registered,
+    follow_relations,
+    register,
+    versions_for,
+)
 from archive.curation.history.restore import Restore, restore_in_progress, restoring
 from archive.curation.history.revert import (
     ensure_baseline,
@@ -25,8 +31,10 @@ __all__ = [
     "Change",
     "changed_labels",
     "changes_between",
+    "changes_between_states",
     "ensure_baseline",
     "ensure_registered",
+    "follow_relations",
     "Restore",
     "others_in_revision",
     "register",

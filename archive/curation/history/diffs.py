@@ -166,8 +166,22 @@ def _link_label(resolver: _Resolver, related_model, fk_attname: str, data: dict)
     return f"{label} ({', '.join(secondary)})" if secondary else label
 
 
-def _row_key(data: dict, fk_attname: str, pk_name: str) -> tuple:
-    return tuple(sorted((k, str(v)) for k, v in data.items() if k not in (pk_name, fk_attname)))
+def _shown_attnames(related_model, fk_attname: str) -> frozenset[str]:
+    """The columns of a followed row that a curator sets (and `_link_label` shows): not its
+    key, not bookkeeping such as timestamps or dimensions measured later."""
+    return frozenset(
+        fld.attname
+        for fld in related_model._meta.concrete_fields
+        if not fld.primary_key
+        and fld.attname != fk_attname
+        and fld.editable
+        and not getattr(fld, "auto_now", False)
+        and not getattr(fld, "auto_now_add", False)
+    )
+
+
+def _row_key(data: dict, shown: frozenset[str]) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in data.items() if k in shown))
 
 
 def _text_diff(old: str, new: str) -> str:
@@ -225,9 +239,9 @@ def _raw_changes(model, old: dict | None, new: dict, old_links: dict, new_links:
             field_changes.append((fld, before, value))
     relation_changes = []
     for name, related, fk in _follow_relations(model):
-        pk_name = related._meta.pk.attname
-        old_rows = {_row_key(d, fk, pk_name): d for d in old_links.get(name, [])}
-        new_rows = {_row_key(d, fk, pk_name): d for d in new_links.get(name, [])}
+        shown = _shown_attnames(related, fk)
+        old_rows = {_row_key(d, shown): d for d in old_links.get(name, [])}
+        new_rows = {_row_key(d, shown): d for d in new_links.get(name, [])}
         removed = [old_rows[k] for k in old_rows if k not in new_rows]
         added = [new_rows[k] for k in new_rows if k not in old_rows]
         if removed or added:
@@ -289,6 +303,15 @@ def changes_between(old: Version | None, new: Version) -> list[Change]:
         links.get(new.revision_id, {}),
     )
     return _render_changes(model, field_changes, relation_changes)
+
+
+def changes_between_states(
+    model, old: dict, new: dict, old_links: dict, new_links: dict
+) -> list[Change]:
+    """Field-level changes between two states that are not (both) stored versions — the live
+    record and a proposed change — in the same form as `Version.field_dict` (attname ->
+    value) and followed rows (relation name -> list of row field dicts)."""
+    return _render_changes(model, *_raw_changes(model, old, new, old_links, new_links))
 
 
 def changed_labels(model, object_id, versions: list[Version]) -> dict[int, list[str]]:

@@ -57,3 +57,9 @@ def _follow_relations(model) -> list[tuple[str, type, str]]:
         if getattr(rel, "one_to_many", False) and rel.related_model is not None:
             relations.append((name, rel.related_model, rel.field.attname))
     return relations
+
+
+def follow_relations(model) -> list[tuple[str, type, str]]:
+    """(relation name, related model, attname of its key to `model`) for each reverse
+    relation whose rows travel with `model`'s versions."""
+    return _follow_relations(model)

@@ -19,6 +19,7 @@ from documents.models import (
     TaggedDocument,
 )
 from documents.services import tombstones
+from documents.services.pending import pending_create, proposed_changes
 from documents.services.record_numbers import sync_record_number_sequence
 from documents.services.search_upkeep import documents_changed
 
@@ -33,7 +34,8 @@ LINK_MODELS = {
 class Writer:
     def __init__(self, plans, existing: Existing, *, progress, user, comment):
         self.new = [p for p in plans if p.is_new]
-        self.changed = [p for p in plans if not p.is_new and p.changed]
+        self.changed = [p for p in plans if not p.is_new and p.changed and not p.held]
+        self.held = [p for p in plans if p.held]
         self.existing, self.progress = existing, progress
         self.user, self.comment = user, comment
         self.done, self.total = 0, len(self.new) + len(self.changed)
@@ -48,6 +50,7 @@ class Writer:
         if versioned:
             for plan in self.changed:  # so the import's change shows (and reverts) in history
                 history.ensure_baseline(plan.doc)
+        self._hold()
         numbered = self._create()
         saved = self._update()
         touched = self.new + self.changed
@@ -65,6 +68,17 @@ class Writer:
                     reversion.set_user(self.user)
                 for plan in self.changed:
                     reversion.add_to_revision(saved[plan.doc.pk])
+
+    def _hold(self) -> None:
+        """Rows changing a published document for someone who may not publish: each kept as
+        a pending revision (the document, its links and every public path stay as they are)."""
+        for plan in self.held:
+            changes = proposed_changes(
+                fields=held_fields(plan), relations=held_relations(plan), links=plan.links
+            )
+            pending_create(
+                document=plan.doc, changes=changes, user=self.user, note=self.comment or "Import."
+            )
 
     def _step(self, count):
         self.done += count
@@ -168,3 +182,22 @@ class Writer:
                 link_model.objects.filter(pk__in=remove).delete()
             link_model.objects.bulk_update(change, ["uncertain", "note"], batch_size=BATCH)
             link_model.objects.bulk_create(add, batch_size=5000)
+
+
+DATE_FIELDS = {"date_precision", "date_earliest", "date_latest", "date_circa"}
+
+
+def held_fields(plan) -> dict:
+    """The plain fields a held row changes, the date as one partial date."""
+    names = set(plan.write_fields)
+    fields = {name: getattr(plan.doc, name) for name in names - DATE_FIELDS - {"slug"}}
+    if names & DATE_FIELDS:
+        fields["date"] = plan.doc.date
+    return fields
+
+
+def held_relations(plan) -> dict:
+    relations = {attr: [o for o in values if o is not None] for attr, values in plan.m2m.items()}
+    if plan.subjects is not None:
+        relations["subjects"] = [o for o in plan.subjects if o is not None]
+    return relations

@@ -20,6 +20,7 @@ from documents.interchange.importing.fields import (
 from documents.interchange.importing.report import (
     CREATED,
     EMPTY,
+    HELD,
     LABELS,
     REJECTED,
     UNCHANGED,
@@ -43,6 +44,7 @@ from documents.services.publication import (
     PublicationState,
     Status,
     check_change,
+    held_for_review,
     publication_problems,
     status_label,
 )
@@ -83,6 +85,7 @@ class RowPlan:
     subjects: list | None = None
     links: dict = field(default_factory=dict)
     stored: dict = field(default_factory=dict)
+    held: bool = False  # kept as a pending revision, not written (see `RowPlanner.plan`)
 
 
 class RowPlanner:
@@ -117,6 +120,11 @@ class RowPlanner:
         changes += self._lists(data, plan)
         changes += self._links(data, plan)
         self._warn_unpublishing(plan, was)
+        # A published document changed by someone who may not publish: the change waits for
+        # an editor as a pending revision, like an edit in the admin (publication rule).
+        plan.held = bool(
+            changes and was and held_for_review(was.status, may_publish=self.allow_publish)
+        )
         self._conclude(plan, changes)
         return plan
 
@@ -353,8 +361,13 @@ class RowPlanner:
             result.action, result.messages = CREATED, plan.notes
         elif changes:
             names = unique(change.field for change in changes)
-            result.action = UPDATED
+            result.action = HELD if plan.held else UPDATED
             result.messages = ["Changes: " + ", ".join(names) + ".", *plan.notes]
+            if plan.held:
+                result.messages.append(
+                    "It is published: the change is held for an editor's approval, and readers "
+                    "keep the published version until then."
+                )
         else:
             result.action, result.messages = UNCHANGED, plan.notes
 

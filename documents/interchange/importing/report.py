@@ -5,6 +5,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+# A change to a published document by someone who may not publish: kept as a pending revision.
+HELD = "held"
 EMPTY = "—"
 LABELS = {
     "person": ("person", "people"),
@@ -51,7 +53,7 @@ class ImportReport:
 
     @property
     def counts(self) -> Counter:
-        counts = Counter({CREATED: 0, UPDATED: 0, UNCHANGED: 0, REJECTED: 0})
+        counts = Counter({CREATED: 0, UPDATED: 0, HELD: 0, UNCHANGED: 0, REJECTED: 0})
         counts.update(row.action for row in self.rows)
         return counts
 
@@ -63,7 +65,9 @@ class ImportReport:
     def has_changes(self) -> bool:
         """Whether writing would change anything at all."""
         counts = self.counts
-        return bool(counts[CREATED] or counts[UPDATED] or self.updated or self.new_entities)
+        return bool(
+            counts[CREATED] or counts[UPDATED] or counts[HELD] or self.updated or self.new_entities
+        )
 
     @property
     def row_warnings(self) -> int:
@@ -82,6 +86,8 @@ class ImportReport:
             f"{len(self.rows)} rows: {counts[CREATED]} created, {counts[UPDATED]} updated, "
             f"{counts[UNCHANGED]} unchanged, {counts[REJECTED]} rejected."
         )
+        if counts[HELD]:
+            text = text[:-1] + f"; {counts[HELD]} held for an editor's approval."
         news = "; ".join(f"{len(v)} new {label}" for label, v in self.new_entities)
         if news:
             text += f" New entries {verb} made: {news}."
