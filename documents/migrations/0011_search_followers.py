@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0008_search_outbox'),
+        ('documents', '0010_subjects_added_by_editors'),
     ]
 
     operations = [
