@@ -409,6 +409,20 @@ def _disable_triggers(conn) -> str:
     raise SystemExit("Cannot disable triggers: the database user must own the tables.")
 
 
+def _blank_by_default(cursor, table: str, loaded: list[str]) -> None:
+    """Text columns the generator does not fill (e.g. authority identifiers) get '' as their
+    database default, as Django's model default would give them."""
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+        " AND is_nullable = 'NO' AND column_default IS NULL"
+        " AND data_type IN ('character varying', 'text')",
+        [table],
+    )
+    for (column,) in cursor.fetchall():
+        if column not in loaded:
+            cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT ''")
+
+
 def _copy_all(url: str, gen: Generator, started: float) -> None:
     import psycopg
 
@@ -425,6 +439,7 @@ def _copy_all(url: str, gen: Generator, started: float) -> None:
     with psycopg.connect(url) as conn, conn.cursor() as cursor:
         for table, rows in gen.entities().items():
             columns = ", ".join(entity_columns[table].split())
+            _blank_by_default(cursor, table, entity_columns[table].split())
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
