@@ -175,3 +175,39 @@ def test_an_unreachable_cache_only_costs_speed(client):
         for _ in range(2):
             answer = client.get(doc.get_absolute_url())
             assert "Still readable" in answer.content.decode() and HEADER not in answer
+
+
+def test_a_publish_replaces_the_cached_lists_and_its_page_was_never_kept(client, editor):
+    draft = DocumentFactory(title="Newly released telegram", status=Document.Status.DRAFT)
+    pages = ["/documents/", "/", "/api/documents/"]
+    for page in pages:
+        assert "Newly released telegram" not in client.get(page).content.decode()
+        assert client.get(page)[HEADER] == "hit"
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    workflow.publish(draft, editor)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    for page in pages:
+        answer = client.get(page)
+        assert answer[HEADER] == "miss" and "Newly released telegram" in answer.content.decode()
+
+
+def test_an_embargoed_document_is_never_served_from_the_cache(client, editor):
+    doc = DocumentFactory(title="Report under embargo", status=Document.Status.DRAFT)
+    workflow.publish(doc, editor, publish_on=timezone.now() + datetime.timedelta(days=365))
+    for _ in range(2):
+        assert client.get(doc.get_absolute_url()).status_code == 404
+        for page in ["/documents/", "/", "/api/documents/"]:
+            assert "Report under embargo" not in client.get(page).content.decode()
+    assert client.get("/documents/")[HEADER] == "hit"  # the list is kept, without it
+
+
+def test_a_withdrawn_page_is_served_to_no_one_staff_included(editor, editor_client):
+    reader = Client()
+    doc = DocumentFactory(title="Withdrawn for review")
+    assert reader.get(doc.get_absolute_url())[HEADER] == "miss"
+    assert reader.get(doc.get_absolute_url())[HEADER] == "hit"
+    workflow.withdraw(doc, editor)
+    assert reader.get(doc.get_absolute_url()).status_code == 404
+    preview = editor_client.get(doc.get_absolute_url())  # staff see the live record, not a copy
+    assert preview.status_code == 200 and HEADER not in preview
+    assert "Edit in the admin" in preview.content.decode()
