@@ -181,6 +181,18 @@ def test_status_lists_every_index_and_forget_unregisters_one(nodes, capsys):
         call_command("search_index", "--forget", name)
 
 
+def test_find_shows_what_this_nodes_index_has_applied(nodes, settings, capsys):
+    settings.SEARCH_INLINE = False  # as in production: only the follower applies changes
+    with nodes("b"):
+        apply_pending()
+        doc = DocumentFactory(title="Airfield at Hami")
+        call_command("search_index", "--find", "airfield")
+        assert "0 document(s) found" in capsys.readouterr().out
+        apply_pending()  # what node B's follower does
+        call_command("search_index", "--find", "airfield")
+        assert f"1 document(s) found; first page ids: {doc.pk}" in capsys.readouterr().out
+
+
 # --- real concurrency: separate sessions that commit ---------------------------------------------
 
 

@@ -8,6 +8,8 @@
     --cleanup       delete the outbox rows every node's index has applied (`--follow` does
                     it every minute)
     --forget NAME   stop keeping outbox rows for an index that is gone for good
+    --find WORDS    what this node's index finds for WORDS (ids of the first page, total):
+                    an operator's check that a change has reached this node
 
 Only one process writes an index at a time; a second indexer of the same index exits with a
 message naming the first, except a rebuild, which waits for the follower to hand over for
@@ -22,6 +24,7 @@ from django.utils import timezone
 from documents.search import followers
 from documents.search.engine import checking, indexer, locks, store
 from documents.search.engine.follower import Follower
+from documents.search.engine.searching import SearchRequest, search
 
 SHOWN = 20  # ids listed per kind of drift
 
@@ -38,6 +41,7 @@ class Command(BaseCommand):
         group.add_argument("--status", action="store_true", help="Show the index's state.")
         group.add_argument("--cleanup", action="store_true", help="Delete applied outbox rows.")
         group.add_argument("--forget", metavar="NAME", help="Unregister a node's index.")
+        group.add_argument("--find", metavar="WORDS", help="Search this node's index.")
         parser.add_argument(
             "--poll", type=float, default=0.5, help="--follow: seconds between looks (0.5)."
         )
@@ -56,6 +60,8 @@ class Command(BaseCommand):
                 self._cleanup()
             elif options["forget"]:
                 self._forget(options["forget"])
+            elif options["find"] is not None:
+                self._find(options["find"])
             else:
                 self._status()
         except locks.IndexerBusy as exc:
@@ -131,6 +137,11 @@ class Command(BaseCommand):
         if not followers.forget(name):
             raise CommandError(f"No index called {name!r} is registered (see --status).")
         self.say(self.style.SUCCESS(f"Forgot {name}; its rows go with the next cleanup."))
+
+    def _find(self, words: str):
+        result = search(SearchRequest(q=words, with_facets=False, with_histogram=False))
+        ids = " ".join(str(pk) for pk in result.ids)
+        self.say(f"{result.total:,} document(s) found; first page ids: {ids or '-'}")
 
     def _status(self):
         state = checking.status()
