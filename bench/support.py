@@ -176,6 +176,34 @@ def load_demo(database_url: str) -> None:
     manage("loaddata", "demo", database_url=database_url)
 
 
+@contextmanager
+def corpus_or_demo(corpus_url: str | None, suffix: str):
+    """The corpus database named (from bench/corpus.py: used as it is, and kept), else a
+    throwaway database next to DATABASE_URL's with the demo loaded (dropped afterwards)."""
+    if corpus_url:
+        yield corpus_url
+        return
+    from throwaway import throwaway_database
+
+    with throwaway_database(suffix) as url:
+        log("loading the demo collection")
+        load_demo(url)
+        yield url
+
+
+def add_corpus_arguments(parser) -> None:
+    parser.add_argument(
+        "--database-url", help="a corpus from bench/corpus.py (default: the demo, throwaway)"
+    )
+    parser.add_argument(
+        "--index-dir", help="its search index (SEARCH_INDEX_DIR), built with --rebuild"
+    )
+
+
+def corpus_env(args) -> dict:
+    return {"SEARCH_INDEX_DIR": args.index_dir} if args.index_dir else {}
+
+
 def production_env(port: int, database_url: str, **extra) -> dict:
     return {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
