@@ -86,6 +86,9 @@ def report(stats: dict, args, env: dict) -> None:
         f"{stats['rps']:.0f} requests/s, p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, "
         f"p99 {stats['p99']:.0f} ms"
     )
+    if stats["page_cache"]:
+        print(f"page cache: {stats['page_cache']} (hit: served from the cache, miss: built "
+              "and kept, none: not cacheable or not kept)")  # fmt: skip
 
 
 if __name__ == "__main__":
