@@ -1,9 +1,9 @@
 """A PostgreSQL cluster of the benchmarks' own that outlives one script, for the
 million-document runs: `python bench/cluster.py init|start|stop|status|remove --dir DIR`.
 
-    python bench/cluster.py init --dir /var/tmp/archive-bench --port 5435
+    python bench/cluster.py init --dir DIR --port 5435
     python bench/corpus.py --documents 1000000 --database-url postgres://postgres@127.0.0.1:5435/archive_corpus
-    python bench/cluster.py stop --dir /var/tmp/archive-bench
+    python bench/cluster.py stop --dir DIR
 
 `init` makes the cluster (`initdb`, trust authentication on 127.0.0.1 only, settings for a
 2-core machine with a few GB to spare: `shared_buffers` 1 GB...) and starts it; the
