@@ -1,11 +1,12 @@
 """Hostile input against the production server: `python bench/fuzz_bench.py [--port 8108]`.
 
 Starts `manage.py serve` (production settings) on a throwaway database with the demo loaded
-and sends some 8,000 raw HTTP requests: every parameter of every public address with Unicode
-digits and spaces, NUL, invalid UTF-8 (percent-encoded and raw), huge and repeated values,
-markup, query syntax and path tricks; every HTTP method on every address; oversized and
-malformed bodies and headers. Passes when no response is a server error (5xx) and every
-request gets an answer. Requests go over raw sockets, so nothing is cleaned up on the way.
+(or, with `--database-url`, a corpus from bench/corpus.py) and sends some 8,000 raw HTTP
+requests: every parameter of every public address with Unicode digits and spaces, NUL,
+invalid UTF-8 (percent-encoded and raw), huge and repeated values, markup, query syntax and
+path tricks; every HTTP method on every address; oversized and malformed bodies and headers.
+Passes when no response is a server error (5xx) and every request gets an answer. Requests go
+over raw sockets, so nothing is cleaned up on the way.
 """
 
 import argparse
@@ -20,8 +21,16 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import AppServer, load_demo, log, production_env, scratch_directory, targets  # noqa: E402
-from throwaway import throwaway_database  # noqa: E402
+from support import (  # noqa: E402
+    AppServer,
+    add_corpus_arguments,
+    corpus_env,
+    corpus_or_demo,
+    log,
+    production_env,
+    scratch_directory,
+    targets,
+)
 
 PARAMS = [
     "q", "place", "person", "organization", "subject", "collection", "language", "type",
@@ -119,10 +128,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8108)
     parser.add_argument("--concurrency", type=int, default=16)
+    add_corpus_arguments(parser)
     args = parser.parse_args()
-    with throwaway_database("fuzzbench") as database_url, scratch_directory("fuzz-") as tmp:
-        load_demo(database_url)
-        env = production_env(args.port, database_url)
+    with corpus_or_demo(args.database_url, "fuzzbench") as database_url, \
+            scratch_directory("fuzz-") as tmp:  # fmt: skip
+        env = production_env(args.port, database_url, **corpus_env(args))
         with AppServer(args.port, env, tmp / "server.log") as server:
             batch = requests(targets(server.url), f"127.0.0.1:{args.port}")
             log(f"sending {len(batch)} hostile requests")

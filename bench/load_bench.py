@@ -1,11 +1,12 @@
 """Load on the production server: `python bench/load_bench.py [--users 64] [--seconds 60]`.
 
-Creates a throwaway database next to DATABASE_URL's (dropped afterwards), loads the demo
-collection, starts `manage.py serve` (gunicorn, production settings, Redis cache from
-BENCH_REDIS_URL, default redis://127.0.0.1:6379/4) on --port, and runs locust's headless
-client with the reading room's mix (bench/locustfile.py: lists, searches, facets, documents,
-entity pages, API) for --seconds with --users concurrent readers. Prints requests per second,
-failures and p50/p95/p99 per kind of page. The load generator shares the machine with the
+Creates a throwaway database next to DATABASE_URL's (dropped afterwards) and loads the
+demo collection, or with `--database-url` uses a corpus made by bench/corpus.py (and
+`--index-dir` its search index); starts `manage.py serve` (gunicorn, production settings,
+Redis cache from BENCH_REDIS_URL, default redis://127.0.0.1:6379/4) on --port, and runs
+locust's headless client with the reading room's mix (bench/locustfile.py: lists, searches,
+facets, documents, entity pages, API) for --seconds with --users concurrent readers. Prints
+requests per second, failures and p50/p95/p99 per kind of page. The load generator shares the
 server, so the numbers are a floor.
 """
 
@@ -20,16 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support import (  # noqa: E402
     REDIS_URL,
     AppServer,
+    add_corpus_arguments,
     cache_prefix,
+    corpus_env,
+    corpus_or_demo,
     forget_cache,
-    load_demo,
     log,
     production_env,
     run_locust,
     scratch_directory,
     targets,
 )
-from throwaway import throwaway_database  # noqa: E402
 
 
 def main():
@@ -40,6 +42,7 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: 2 per CPU)")
     parser.add_argument("--threads", type=int, help="threads per worker (default 4)")
     parser.add_argument("--no-cache", action="store_true", help="no Redis: per-process cache")
+    add_corpus_arguments(parser)
     args = parser.parse_args()
 
     prefix = cache_prefix("loadbench")
@@ -51,10 +54,9 @@ def main():
 
 
 def run(args, prefix: str) -> None:
-    with throwaway_database("loadbench") as database_url, scratch_directory("load-") as tmp:
-        log("loading the demo collection")
-        load_demo(database_url)
-        extra = {}
+    with corpus_or_demo(args.database_url, "loadbench") as database_url, \
+            scratch_directory("load-") as tmp:  # fmt: skip
+        extra = corpus_env(args)
         if not args.no_cache:
             extra.update(CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
         if args.workers:
@@ -84,6 +86,9 @@ def report(stats: dict, args, env: dict) -> None:
         f"{stats['rps']:.0f} requests/s, p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, "
         f"p99 {stats['p99']:.0f} ms"
     )
+    if stats["page_cache"]:
+        print(f"page cache: {stats['page_cache']} (hit: served from the cache, miss: built "
+              "and kept, none: not cacheable or not kept)")  # fmt: skip
 
 
 if __name__ == "__main__":

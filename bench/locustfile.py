@@ -4,9 +4,12 @@ then a document).
 
 Addresses come from a JSON file named by LOAD_TARGETS (see support.targets()). With
 LOAD_REQUEST_LOG set, every request is also written there as one line
-`start_time response_ms status name` (for the restart-under-load script).
+`start_time response_ms status name` (for the restart-under-load script). With
+LOAD_CACHE_STATS set, how many answers came from the page cache (`X-Page-Cache`: hit, miss,
+none) is written there as JSON when the run ends.
 """
 
+import collections
 import json
 import os
 import random
@@ -21,12 +24,24 @@ _log = (
 )
 
 
+_page_cache = collections.Counter()
+
+
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, response=None, exception=None,
             start_time=None, **kwargs):  # fmt: skip
+    if response is not None and getattr(response, "headers", None) is not None:
+        _page_cache[response.headers.get("X-Page-Cache") or "none"] += 1
     if _log is not None:
         status = getattr(response, "status_code", 0) if response is not None else 0
         _log.write(f"{start_time:.3f} {response_time:.0f} {status or 'ERR'} {name}\n")
+
+
+@events.quitting.add_listener
+def _write_page_cache_counts(environment, **kwargs):
+    if os.environ.get("LOAD_CACHE_STATS"):
+        with open(os.environ["LOAD_CACHE_STATS"], "w") as out:
+            json.dump(dict(_page_cache), out)
 
 
 def _pick(kind):

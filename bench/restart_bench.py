@@ -8,6 +8,10 @@ ends every connection), kept down --down-seconds (default 3: a busy server's res
 seconds), then started. Every request is logged with its start
 time, so the report counts failures before, during (overlapping the restart) and after it.
 Target: at most 5% failed during the restart and none after.
+
+On the million-document corpus: `--cluster-dir DIR` uses the benchmarks' own cluster made by
+bench/cluster.py (and restarts it: never point it at a server something else runs), and
+`--database NAME` the corpus in it (bench/corpus.py); `--index-dir` its search index.
 """
 
 import argparse
@@ -25,6 +29,7 @@ from support import (  # noqa: E402
     AppServer,
     Cluster,
     cache_prefix,
+    corpus_env,
     forget_cache,
     load_demo,
     locust_command,
@@ -46,28 +51,39 @@ def main():
     parser.add_argument("--down-seconds", type=float, default=3)
     parser.add_argument("--pg-port", type=int, default=5434)
     parser.add_argument("--port", type=int, default=8105)
+    parser.add_argument("--cluster-dir", type=Path, help="bench/cluster.py's cluster to use")
+    parser.add_argument("--database", default="archive", help="with --cluster-dir: the corpus")
+    parser.add_argument("--index-dir", help="the corpus's search index (SEARCH_INDEX_DIR)")
     args = parser.parse_args()
-    if not port_is_free(args.pg_port):
+    if args.cluster_dir is None and not port_is_free(args.pg_port):
         raise SystemExit(f"port {args.pg_port} is in use: choose another with --pg-port")
 
     with scratch_directory("restart-") as tmp:
-        cluster = Cluster(args.pg_port, tmp).init()
-        cluster.start()
+        if args.cluster_dir is not None:
+            from cluster import existing
+
+            cluster, database = existing(args.cluster_dir.resolve()), args.database
+        else:
+            cluster, database = Cluster(args.pg_port, tmp).init(), "archive"
+            cluster.start()
         try:
-            cluster.psql("CREATE DATABASE archive")
-            log(f"cluster on {args.pg_port}; loading the demo collection")
-            load_demo(cluster.url())
+            if args.cluster_dir is None:
+                cluster.psql("CREATE DATABASE archive")
+                log(f"cluster on {args.pg_port}; loading the demo collection")
+                load_demo(cluster.url())
             prefix = cache_prefix("restartbench")
             env = production_env(
-                args.port, cluster.url(), CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix
-            )
+                args.port, cluster.url(database), CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix,
+                **corpus_env(args),
+            )  # fmt: skip
             try:
                 with AppServer(args.port, env, tmp / "server.log") as server:
                     run(args, cluster, server, tmp)
             finally:
                 forget_cache(prefix)
         finally:
-            cluster.stop()
+            if args.cluster_dir is None:
+                cluster.stop()
 
 
 def run(args, cluster: Cluster, server: AppServer, tmp: Path) -> None:

@@ -176,6 +176,34 @@ def load_demo(database_url: str) -> None:
     manage("loaddata", "demo", database_url=database_url)
 
 
+@contextmanager
+def corpus_or_demo(corpus_url: str | None, suffix: str):
+    """The corpus database named (from bench/corpus.py: used as it is, and kept), else a
+    throwaway database next to DATABASE_URL's with the demo loaded (dropped afterwards)."""
+    if corpus_url:
+        yield corpus_url
+        return
+    from throwaway import throwaway_database
+
+    with throwaway_database(suffix) as url:
+        log("loading the demo collection")
+        load_demo(url)
+        yield url
+
+
+def add_corpus_arguments(parser) -> None:
+    parser.add_argument(
+        "--database-url", help="a corpus from bench/corpus.py (default: the demo, throwaway)"
+    )
+    parser.add_argument(
+        "--index-dir", help="its search index (SEARCH_INDEX_DIR), built with --rebuild"
+    )
+
+
+def corpus_env(args) -> dict:
+    return {"SEARCH_INDEX_DIR": args.index_dir} if args.index_dir else {}
+
+
 def production_env(port: int, database_url: str, **extra) -> dict:
     return {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
@@ -250,12 +278,20 @@ def get(url: str, headers: dict | None = None, timeout: float = 10):
         return error.code, error.read()
 
 
-def targets(base_url: str) -> dict:
-    """Addresses for the load mix, from the server's own API: documents, entities, words."""
-    status, body = get(base_url + "/api/documents/?page_size=100")
+def targets(base_url: str, pages: int = 8) -> dict:
+    """Addresses for the load mix, from the server's own API: documents, entities, words,
+    drawn from the first page of 100 documents and up to `pages` more spread over the whole
+    list (on a large corpus, readers go everywhere, not only to the newest hundred)."""
+    status, body = get(base_url + "/api/documents/?page_size=100", timeout=120)
     if status != 200:
         raise RuntimeError(f"/api/documents/ answered {status}")
-    documents = json.loads(body)["results"]
+    first = json.loads(body)
+    documents = first["results"]
+    last_page = -(-first["count"] // 100)
+    for number in sorted({1 + i * (last_page - 1) // pages for i in range(1, pages + 1)} - {1}):
+        status, body = get(f"{base_url}/api/documents/?page_size=100&page={number}", timeout=120)
+        if status == 200:
+            documents += json.loads(body)["results"]
     found = {
         "documents": [d["record_number"] for d in documents],
         # Readers arrive by links, which carry the slug (the short form redirects).
@@ -264,7 +300,7 @@ def targets(base_url: str) -> dict:
     for kind in ("people", "places", "organizations", "subjects"):
         found[kind] = sorted({e["slug"] for d in documents for e in d.get(kind, [])})
     words = {w.strip(".,;:()\"'").lower() for d in documents for w in d["title"].split()}
-    found["words"] = sorted(w for w in words if len(w) > 4 and w.isalpha())[:40]
+    found["words"] = sorted(w for w in words if len(w) > 4 and w.isalpha())[:200]
     return found
 
 
@@ -281,7 +317,8 @@ def locust_command(host: str, users: int, seconds: int, out_dir: Path) -> list[s
 
 
 def locust_env(targets_file: Path, request_log: Path | None = None) -> dict:
-    env = {**os.environ, "LOAD_TARGETS": str(targets_file)}
+    env = {**os.environ, "LOAD_TARGETS": str(targets_file),
+           "LOAD_CACHE_STATS": str(targets_file.parent / "page_cache.json")}  # fmt: skip
     if request_log:
         env["LOAD_REQUEST_LOG"] = str(request_log)
     return env
@@ -301,7 +338,9 @@ def read_locust_stats(path: Path) -> dict:
 
     rows = {row["Name"]: row for row in csv.DictReader(open(path))}
     total = rows["Aggregated"]
+    counts = path.parent / "page_cache.json"
     return {
+        "page_cache": json.loads(counts.read_text()) if counts.exists() else {},
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
         "rps": float(total["Requests/s"]),

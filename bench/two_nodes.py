@@ -8,14 +8,22 @@ Builds, all of its own and all removed afterwards:
 - node B (port 8107): writes to the primary, reads from the replica (DATABASE_REPLICA_URLS),
   both sharing one Redis cache (BENCH_REDIS_URL, default db 4).
 
+Each node also runs its own search-index follower (`search_index --follow`) on its own
+index directory (built first with `--rebuild`).
+
 Then shows: node B's reads are served by the replica; a document withdrawn and published
-again through node A's admin disappears from and reappears on node B (and is found by
-search there); node B keeps serving, with /health/ saying "degraded", when its replica is
-stopped. Exits non-zero if any of that does not hold.
+again through node A's admin disappears from and reappears on node B, and node B's own
+index (applied by node B's follower from the outbox) drops it and finds it again
+(`search_index --find`, after node B's /health/ reports nothing pending); node B keeps
+serving, with /health/ saying "degraded", when its replica is stopped. Exits non-zero if any
+of that does not hold.
 """
 
 import argparse
+import json
 import re
+import signal
+import subprocess
 import sys
 import time
 import urllib.error
@@ -28,7 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import (  # noqa: E402
+    PYTHON,
     REDIS_URL,
+    ROOT,
     AppServer,
     Cluster,
     cache_prefix,
@@ -46,12 +56,43 @@ RECORD = 7  # a demo document to withdraw and publish again
 EDITOR, PASSWORD = "bench-editor", "two-nodes-" + uuid.uuid4().hex
 
 
-def start_search_follower(node: str, env: dict) -> None:
-    """TODO(search): each node runs its own search-index follower from the outbox, with its
-    own index directory, e.g. `manage.py search_index --follow` with SEARCH_INDEX_DIR set to
-    env["SEARCH_INDEX_DIR"]; start it here (and stop it in main's cleanup) once the search
-    engine lands, and check below that node B *finds* the republished document through it."""
-    log(f"node {node}: no search-index follower yet (PostgreSQL search on its own database)")
+def start_search_follower(node: str, env: dict, tmp: Path) -> subprocess.Popen:
+    """The node's own search-index follower (`search_index --follow`) on its own index
+    directory, after building that index from the primary (`--rebuild`)."""
+    manage_as(env, "search_index", "--rebuild")
+    follower = subprocess.Popen(
+        [PYTHON, "manage.py", "search_index", "--follow", "--poll", "0.1"], cwd=ROOT, env=env,
+        stdout=open(tmp / f"follower-{node.lower()}.log", "w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    log(f"node {node}: search-index follower running on {env['SEARCH_INDEX_DIR']}")
+    return follower
+
+
+def manage_as(env: dict, *argv: str) -> str:
+    """`manage.py ARGV` as the node configured by `env` would run it."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *argv], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(argv)} failed:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def index_finds(env: dict, word: str, pk: str) -> bool:
+    """Whether the node's own index finds document `pk` for `word`."""
+    out = manage_as(env, "search_index", "--find", word)
+    return pk in out.rsplit(":", 1)[-1].split()
+
+
+def index_caught_up(node: AppServer, seconds: float = 20) -> float:
+    """Seconds until the node's /health/ reports no outbox rows left for its index."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        status, body = get(node.url + "/health/")
+        if status == 200 and json.loads(body)["search"]["pending"] == 0:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"{node.url}'s index did not catch up within {seconds} s")
 
 
 class Admin:
@@ -133,7 +174,7 @@ def main():
     with scratch_directory("two-nodes-") as tmp:
         primary = Cluster(args.primary_port, tmp).init(durable=False)
         replica = Cluster(args.replica_port, tmp)
-        nodes = []
+        running = []  # app servers and followers, stopped in reverse order
         prefix = cache_prefix("twonodes")
         try:
             primary.start()
@@ -146,37 +187,51 @@ def main():
             replica.base_backup_from(primary)
             replica.start()
             log(f"replica streaming: {primary.psql('SELECT count(*) FROM pg_stat_replication')}")
-            nodes = start_nodes(args, primary, replica, tmp, prefix)
-            demonstrate(primary, replica, *nodes)
+            node_a, node_b, env_b = start_nodes(args, primary, replica, tmp, prefix, running)
+            demonstrate(primary, replica, node_a, node_b, env_b)
         finally:
-            for node in nodes:
-                node.stop()
+            for process in reversed(running):
+                stop(process)
             replica.stop()
             primary.stop()
             forget_cache(prefix)
     print("\nAll checks passed.")
 
 
-def start_nodes(args, primary, replica, tmp: Path, prefix: str) -> list[AppServer]:
+def stop(process) -> None:
+    if isinstance(process, AppServer):
+        process.stop()
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def start_nodes(args, primary, replica, tmp: Path, prefix: str, running: list):
     shared = {"CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
     env_a = production_env(
         args.ports[0], primary.url(application_name="archive-node-a"),
-        SEARCH_INDEX_DIR=str(tmp / "index-a"), **shared,
+        SEARCH_INDEX_DIR=str(tmp / "index-a"), SEARCH_INDEX_NAME="node-a", **shared,
     )  # fmt: skip
     env_b = production_env(
         args.ports[1], primary.url(application_name="archive-node-b"),
         DATABASE_REPLICA_URLS=replica.url(application_name="archive-node-b-replica"),
-        SEARCH_INDEX_DIR=str(tmp / "index-b"), REPLICA_RETRY_SECONDS="5", **shared,
+        SEARCH_INDEX_DIR=str(tmp / "index-b"), SEARCH_INDEX_NAME="node-b",
+        REPLICA_RETRY_SECONDS="5", **shared,
     )  # fmt: skip
+    running.append(start_search_follower("A", env_a, tmp))
+    running.append(start_search_follower("B", env_b, tmp))
     node_a = AppServer(args.ports[0], env_a, tmp / "node-a.log").start()
+    running.append(node_a)
     node_b = AppServer(args.ports[1], env_b, tmp / "node-b.log").start()
-    start_search_follower("A", env_a)
-    start_search_follower("B", env_b)
+    running.append(node_b)
     log(f"node A on {node_a.url} (primary), node B on {node_b.url} (reads from the replica)")
-    return [node_a, node_b]
+    return node_a, node_b, env_b
 
 
-def demonstrate(primary: Cluster, replica: Cluster, node_a: AppServer, node_b: AppServer):
+def demonstrate(primary, replica, node_a: AppServer, node_b: AppServer, env_b: dict):
     # 1. Node B reads from the replica.
     for path in ["/", "/documents/", "/documents/?q=NKVD", "/people/", f"/documents/{RECORD}/"]:
         assert get(node_b.url + path)[0] == 200, path
@@ -186,24 +241,31 @@ def demonstrate(primary: Cluster, replica: Cluster, node_a: AppServer, node_b: A
           f"{node_a_on_replica}: node B's pages were read from the replica")  # fmt: skip
     assert on_replica >= 1 and node_a_on_replica == 0
 
-    # 2. Withdraw and publish again through node A; watch node B.
+    # 2. Withdraw and publish again through node A; watch node B's pages and its own index.
     row = primary.psql(
         f"SELECT id || '|' || title FROM documents_document WHERE record_number = {RECORD}",
         "archive",
     )
     pk, title = row.split("|", 1)
     word = max(re.findall(r"[A-Za-z]{5,}", title), key=len)
+    assert index_finds(env_b, word, pk), "node B's index should hold the demo document"
     admin = Admin(node_a.url)
     admin.sign_in()
     admin.action("workflow_withdraw", pk)
     gone = wait_for(f"{node_b.url}/documents/{RECORD}/", 404)
-    print(f"2. withdrawn through node A: gone from node B after {gone * 1000:.0f} ms")
+    unindexed = index_caught_up(node_b)
+    assert not index_finds(env_b, word, pk), "node B's index still finds the withdrawn document"
+    print(f"2. withdrawn through node A: gone from node B's pages after {gone * 1000:.0f} ms, "
+          f"from node B's own index (its follower) after {unindexed * 1000:.0f} ms")  # fmt: skip
     admin.action("workflow_publish", pk)
     back = wait_for(f"{node_b.url}/documents/{RECORD}/", 200)
+    indexed = index_caught_up(node_b)
+    in_index = index_finds(env_b, word, pk)
     found = title.replace("'", "&#x27;") in get(f"{node_b.url}/documents/?q={word}")[1].decode()
-    print(f"   published through node A: back on node B after {back * 1000:.0f} ms; "
-          f"search on node B for “{word}” finds it: {found}")  # fmt: skip
-    assert found
+    print(f"   published through node A: back on node B after {back * 1000:.0f} ms; node B's "
+          f"own index finds it for “{word}” after {indexed * 1000:.0f} ms: {in_index}; "
+          f"node B's search page lists it: {found}")  # fmt: skip
+    assert in_index and found
 
     # 3. Node B keeps serving without its replica.
     replica.stop()

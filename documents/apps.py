@@ -8,10 +8,15 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
+        from archive.cache import bump_on_writes_to, register_content_lifetime
         from archive.health import register_health_check
-        from documents import history_registration  # noqa: F401  (every write path records history)
+        from documents import (
+            history_registration,  # noqa: F401  (every write path records history)
+            models,
+        )
         from documents.models import Subject
-        from documents.search import engine
+        from documents.reading_room.cached import seconds_until_an_embargo_lifts
+        from documents.search.engine.checking import health
         from documents.services import (
             receivers,  # noqa: F401  (search upkeep no service sees)
             scan_dimensions,  # noqa: F401  (image sizes stored on upload, for IIIF)
@@ -19,7 +24,14 @@ class DocumentsConfig(AppConfig):
         )
         from people.signals import track_slug_changes
 
+        # /health/: this node's search index. Without one the lists answer 503 but documents,
+        # entities and the admin work: the node is degraded, not down.
+        register_health_check("search", health, critical=False)
+        # Cached pages: any write to what public pages show makes them stale; an embargo
+        # lifting changes them with no write.
+        machinery = (models.SearchOutbox, models.SearchFollower, models.SearchOutboxFloor,
+                     models.CollectionExport, models.DocumentTombstone)  # fmt: skip
+        bump_on_writes_to(["documents", "people"], except_models=machinery)
+        register_content_lifetime(seconds_until_an_embargo_lifts)
+
         track_slug_changes(Subject)  # renamed subjects keep their old address (301)
-        # Without an index the lists answer 503 but documents, entities and the admin work:
-        # the node is degraded, not down (every node usually shares the cause: a rebuild).
-        register_health_check("search", engine.health, critical=False)

@@ -44,6 +44,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Chooses the database a request reads from: outside everything that queries it.
     "archive.replicas.ReplicaRoutingMiddleware",
+    # Whole pages for anonymous readers: inside the security headers (added fresh to every
+    # answer), outside sessions, CSRF and messages (so it sees every cookie they set).
+    "archive.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +123,13 @@ SEARCH_INDEX_DIR = Path(
     env_str("SEARCH_INDEX_DIR", "") or VAR_DIR / "search" / str(DATABASES["default"]["NAME"])
 )
 SEARCH_INLINE = env_bool("SEARCH_INLINE", False)
+# Each app node keeps its own index and runs its own follower of the outbox; this names the
+# index among them (default: host name and SEARCH_INDEX_DIR). The outbox keeps rows until
+# every named index has applied them; one unseen this long is forgotten (a week).
+SEARCH_INDEX_NAME = env_str("SEARCH_INDEX_NAME", "")
+SEARCH_FOLLOWER_EXPIRY_SECONDS = env_int("SEARCH_FOLLOWER_EXPIRY_SECONDS", 7 * 24 * 3600)
+# /health/ says "degraded" when this node's index is this many seconds behind the outbox.
+SEARCH_HEALTH_MAX_LAG_SECONDS = env_int("SEARCH_HEALTH_MAX_LAG_SECONDS", 60)
 SEARCH_WRITER_HEAP_MB = int(env_str("SEARCH_WRITER_HEAP_MB", "32"))  # the follower's writer
 SEARCH_REBUILD_HEAP_MB = int(env_str("SEARCH_REBUILD_HEAP_MB", "768"))  # split across threads
 SEARCH_THREADS = int(env_str("SEARCH_THREADS", "2"))  # indexing threads of a rebuild
@@ -247,7 +257,8 @@ CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping its client object (archive/rediscache.py).
+            "BACKEND": "archive.rediscache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "archive"),
             "TIMEOUT": 300,
@@ -257,6 +268,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Whole pages for anonymous readers (archive/pagecache.py) ----------------------------------
+# Seconds a page is kept at most (0: off); every publication-relevant write replaces them all
+# at once (the content version), and none outlives an embargo's end.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_KB", 2048) * 1024
+# Never cached: curation, probes, harvesters' lists (dated answers, resumption tokens), files.
+PAGE_CACHE_EXCLUDE = ["/admin/", "/health/", "/oai/", "/api/downloads/", "/media/", "/static/"]
 
 # --- Databases under faults and replicas (archive/resilience.py, archive/replicas.py) ---------
 # A read that loses its connection is retried once, waiting at most this long for the primary.

@@ -16,6 +16,7 @@ DATABASES["test_replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default
 DATABASE_REPLICAS = []
 # Each test process its own cache, whatever CACHE_URL says (tests clear it).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE_SECONDS = 0  # whole pages are cached only where a test says so (tests/archive/)
 SEARCH_INLINE = True  # pending changes are indexed in-process, inside the test's transaction
 # Each test gets its own index directory (tests/conftest.py); this is for anything else.
 SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / "archive-test-search"

@@ -21,7 +21,7 @@ from documents.models.links import (
     Role,
     TaggedDocument,
 )
-from documents.models.outbox import SearchOutbox
+from documents.models.outbox import SearchFollower, SearchOutbox, SearchOutboxFloor
 from documents.models.scans import Scan, scan_upload_to, thumbnail_upload_to
 from documents.models.tombstones import DocumentTombstone
 from documents.models.vocabularies import (
@@ -53,7 +53,9 @@ __all__ = [
     "Repository",
     "Role",
     "Scan",
+    "SearchFollower",
     "SearchOutbox",
+    "SearchOutboxFloor",
     "SlugNamed",
     "Subject",
     "TaggedDocument",

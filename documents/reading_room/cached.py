@@ -1,5 +1,6 @@
 """What the reading room builds once and shares between readers: the home page and the
-unfiltered document list's year counts and facet counts.
+unfiltered document list's year counts and facet counts (whole pages for anonymous readers
+are kept by `archive.pagecache`).
 
 The shared cache (archive/cache.py) drops these on every publication-relevant write; the one
 change no write announces is an embargo lifting by itself, so nothing is kept past that
@@ -10,6 +11,23 @@ from django.utils import timezone
 
 from archive.cache import DEFAULT_TIMEOUT, cached
 from documents.selectors import next_embargo_end
+
+
+def _until(moment) -> float | None:
+    return None if moment is None else (moment - timezone.now()).total_seconds()
+
+
+def seconds_until_an_embargo_lifts() -> float | None:
+    """Seconds until the next embargoed document becomes public (None: none is waiting).
+
+    Looked up once per content version (a new embargo is a write, which bumps it), and kept
+    no longer than until that moment."""
+
+    def keep(moment) -> int:
+        left = _until(moment)
+        return DEFAULT_TIMEOUT if left is None else max(0, min(DEFAULT_TIMEOUT, int(left)))
+
+    return _until(cached("public:next-embargo-end", next_embargo_end, timeout=keep))
 
 
 def public_timeout(value=None) -> int:

@@ -1,19 +1,70 @@
-"""The search outbox: which documents' index entries to refresh.
+"""The search outbox: a log of documents to re-index, read to the end by every index.
 
 Database triggers fill it in the same transaction as each change (see
-`documents.models.outbox`), so callers need not; `enqueue` is for asking explicitly (e.g.
-after a change the triggers cannot see, or to re-index on purpose). The indexer claims rows
-with `claim`, applies them, then `finish`es them; only one indexer works at a time (see
-`documents.search.engine.locks`), and `SKIP LOCKED` keeps a second one harmless anyway.
+`documents.models.outbox`); `enqueue` is for asking explicitly (to re-index on purpose).
+
+Each index keeps its own `Progress` through the log and nobody deletes the rows they apply,
+so any number of indexes (one per app node) each see every change. The catch of a log read
+by position is that row ids are handed out when a row is written but become visible when
+its transaction commits, in another order: an index that had read up to id 10 could miss
+id 9, committed a moment later. So positions are kept by *transaction*: every row carries
+its transaction's id (`txid`), and PostgreSQL tells which transactions have all finished
+(`pg_current_snapshot()`'s xmin: every transaction below it has committed or rolled back).
+Rows below that point can never appear any more; rows above it that are already visible are
+applied at once and remembered (`Progress.above`) until the point passes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection
 
 TABLE = "documents_searchoutbox"
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    document_id: int
+    txid: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an index has applied the log.
+
+    Every row before the position (`txid`, `id`) -- ordered by transaction, then id -- has
+    been applied, and so has every row listed in `above` (row id -> txid), which lie past
+    it. A fresh index starts at `Progress()`, the log's beginning."""
+
+    txid: int = 0
+    id: int = 0
+    above: dict[int, int] = field(default_factory=dict)
+
+    def advance(self, rows: list[Row], finished_below: int, *, more: bool) -> Progress:
+        """The position after applying `rows` (read in log order past this position, with
+        `above` left out), given that every transaction below `finished_below` has ended.
+        `more`: the read was cut short by its limit, so rows after the last may remain."""
+        position = (self.txid, self.id)
+        safe = (finished_below, 0)  # no row before it can appear any more
+        if more and rows:
+            last = (rows[-1].txid, rows[-1].id)
+            safe = min(safe, last)
+        position = max(position, safe)
+        applied = {**self.above, **{row.id: row.txid for row in rows}}
+        above = {i: t for i, t in applied.items() if (t, i) > position}
+        return Progress(position[0], position[1], above)
+
+    def to_json(self) -> dict:
+        return {"txid": self.txid, "id": self.id, "above": sorted(self.above.items())}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Progress:
+        above = {int(i): int(t) for i, t in data.get("above", [])}
+        return cls(int(data.get("txid", 0)), int(data.get("id", 0)), above)
 
 
 def enqueue(document_ids: Iterable[int]) -> int:
@@ -26,56 +77,69 @@ def enqueue(document_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def claim(limit: int) -> list[tuple[int, int]]:
-    """Up to `limit` pending (row id, document id), oldest first, locked until the
-    transaction ends. Call inside a transaction."""
+def finished_below() -> int:
+    """Every transaction with a lower id has ended (committed or rolled back).
+
+    Take it *before* reading rows: the read then sees every row those transactions wrote."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, document_id FROM {TABLE} WHERE NOT applied ORDER BY id LIMIT %s "
-            "FOR UPDATE SKIP LOCKED",
-            [limit],
-        )
-        return cursor.fetchall()
-
-
-def claim_all() -> list[tuple[int, int]]:
-    """Every row, applied or not (a rebuild's catch-up)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, document_id FROM {TABLE} ORDER BY id FOR UPDATE")
-        return cursor.fetchall()
-
-
-def finish(row_ids: list[int], *, keep: bool) -> None:
-    """Applied: delete the rows, or with `keep` (a rebuild is running) mark them applied."""
-    if not row_ids:
-        return
-    with connection.cursor() as cursor:
-        if keep:
-            cursor.execute(f"UPDATE {TABLE} SET applied = true WHERE id = ANY(%s)", [row_ids])
-        else:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [row_ids])
-
-
-def purge_applied() -> int:
-    """Delete rows kept for a rebuild that has finished."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE applied")
-        return cursor.rowcount
-
-
-def has_pending() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE NOT applied)")
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         return cursor.fetchone()[0]
 
 
-def pending_documents() -> set[int]:
+_PAST = "(txid, id) > (%s, %s) AND NOT (id = ANY(%s))"
+
+
+def _past(progress: Progress) -> list:
+    return [progress.txid, progress.id, list(progress.above)]
+
+
+def read(progress: Progress, limit: int) -> list[Row]:
+    """Up to `limit` visible rows past `progress`, in log order (transaction, then id)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT document_id FROM {TABLE} WHERE NOT applied")
+        cursor.execute(
+            f"SELECT id, document_id, txid FROM {TABLE} WHERE {_PAST} ORDER BY txid, id LIMIT %s",
+            [*_past(progress), limit],
+        )
+        return [Row(*row) for row in cursor.fetchall()]
+
+
+def has_pending(progress: Progress) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE {_PAST})", _past(progress))
+        return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Pending:
+    rows: int
+    documents: int
+    oldest: datetime | None  # when the oldest pending row was written
+
+
+def pending(progress: Progress) -> Pending:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(DISTINCT document_id), min(created_at) FROM {TABLE} "
+            f"WHERE {_PAST}",
+            _past(progress),
+        )
+        return Pending(*cursor.fetchone())
+
+
+def pending_documents(progress: Progress) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT document_id FROM {TABLE} WHERE {_PAST}", _past(progress))
         return {row[0] for row in cursor.fetchall()}
 
 
-def pending_count() -> int:
+def delete_below(txid: int) -> int:
+    """Delete the rows of transactions below `txid` (every index has applied them)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE NOT applied")
+        cursor.execute(f"DELETE FROM {TABLE} WHERE txid < %s", [txid])
+        return cursor.rowcount
+
+
+def size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
         return cursor.fetchone()[0]

@@ -110,7 +110,7 @@ def test_bumping_moves_to_new_keys():
 def test_redis_cache_is_shared_between_processes_and_versioned():
     redis_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "archive.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "archive-tests",
         }
@@ -127,7 +127,7 @@ def test_redis_cache_is_shared_between_processes_and_versioned():
 def test_an_unreachable_cache_only_costs_speed(client):
     down = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "archive.rediscache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -58,8 +58,5 @@ def test_production_passes_the_deploy_check():
 def test_health_check_reports_database(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "database": "ok",
-        "search": "ok, built by the first search",
-    }
+    body = response.json()
+    assert (body["status"], body["database"]) == ("ok", "ok")

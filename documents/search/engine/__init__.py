@@ -2,24 +2,24 @@
 
 PostgreSQL stays the source of truth; the index is derived and can always be rebuilt from it
 (`manage.py search_index --rebuild`). Changes reach it through the outbox
-(`documents.search.outbox`, filled by database triggers) and the single indexer
-(`search_index --follow`). Readers call `search(SearchRequest(...))`: ids of the page in order,
-the exact total, facet counts and the year histogram; `highlight`/`document_snippet` mark the
-matches in the rows the caller then loads from PostgreSQL by id.
+(`documents.search.outbox`, filled by database triggers) and each node's follower
+(`search_index --follow`), which applies all of it to that node's index. Readers call
+`search(SearchRequest(...))`: ids of the page in order, the exact total, facet counts and
+the year histogram; `highlight`/`document_snippet` mark the matches in the rows the caller
+then loads from PostgreSQL by id.
 """
 
 from documents.search.engine import counting, store
+from documents.search.engine.checking import check, indexed_versions, lag, status
+from documents.search.engine.follower import Follower
 from documents.search.engine.highlight import document_snippet, highlight, snippet
 from documents.search.engine.indexer import (
-    Follower,
+    NeedsRebuild,
     apply_inline,
     apply_pending,
-    check,
+    cleanup,
     close_writers,
-    health,
-    indexed_versions,
     rebuild,
-    status,
 )
 from documents.search.engine.locks import IndexerBusy
 from documents.search.engine.query import ParsedQuery, parse
@@ -30,6 +30,7 @@ from documents.search.engine.store import SearchUnavailable
 __all__ = [
     "Follower",
     "IndexerBusy",
+    "NeedsRebuild",
     "ParsedQuery",
     "SearchRequest",
     "SearchResult",
@@ -37,11 +38,13 @@ __all__ = [
     "apply_inline",
     "apply_pending",
     "check",
+    "cleanup",
     "document_snippet",
     "health",
     "highlight",
     "index_state",
     "indexed_versions",
+    "lag",
     "parse",
     "rebuild",
     "related",

@@ -1,23 +1,28 @@
-"""The single writer: applies the outbox to the live build, rebuilds beside it, checks it.
+"""The writer of this node's index: applies the outbox to the live build, rebuilds beside it.
 
-Applying a batch: claim outbox rows (locked), read those documents again, replace their
-entries (delete by id, add the ones still published), commit the index, then delete the rows
-in the same database transaction. A crash between the two commits only means the batch is
-applied twice, which changes nothing.
+Applying a batch: read the rows past the live build's position in the outbox (see
+`documents.search.outbox`), read those documents again, replace their entries (delete by id,
+add the ones still published), commit the index, then record the new position in the build
+and, now and then, in the list of followers (so the cleanup knows what this index still
+needs). A crash between the commit and the record only means the batch is applied twice,
+which changes nothing. Nothing is deleted from the outbox here: every node's index reads
+all of it.
 
-Rebuilding: under the REBUILD lock, fill a new build from the database in id order (no long
-transaction), merge it, then take the WRITER lock for a moment: replay every outbox row written
-meanwhile (the indexer kept them, see `locks`), swap the live build, and only then delete them.
+Rebuilding: under the REBUILD lock, register a hold on the outbox at the point the build
+starts reading, fill a new build from the database in id order (no long transaction), then
+take the WRITER lock for a moment: replay every row written since that point, swap the live
+build, and drop the hold.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
@@ -25,17 +30,27 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from archive.replicas import reads_from_primary
-from documents.search import outbox
+from documents.models import SearchFollower
+from documents.search import followers, outbox
 from documents.search.engine import locks, store
 from documents.search.engine.loading import Entry, Loader
-from documents.search.engine.schema import ID, VERSION, schema
+from documents.search.engine.schema import ID, schema
+from documents.search.outbox import Progress
 from documents.selectors import published_or_embargoed
 
 BATCH = 2000
+REPORT_EVERY = 5.0  # seconds between refreshes of this index's row in the followers' list
+HOLD = " (rebuild)"  # a rebuild's hold on the outbox: the index's name and this
 logger = logging.getLogger(__name__)
 
 _lock = threading.RLock()
 _writers: dict[Path, tantivy.IndexWriter] = {}
+_reported: dict[str, tuple[int, float]] = {}  # index name -> (horizon, when) last reported
+
+
+class NeedsRebuild(store.SearchUnavailable):
+    """This index lacks changes the outbox no longer holds (or has no build, and the outbox
+    no longer holds every change since the beginning): only a rebuild can bring it up."""
 
 
 def _writer(path: Path, index: tantivy.Index) -> tantivy.IndexWriter:
@@ -76,17 +91,62 @@ def rebuild_running() -> bool:
     return bool(locks.holders(locks.REBUILD))
 
 
+# Applying the outbox ---------------------------------------------------------------------------
+
+
+def first_build() -> Path:
+    """The live build; when there is none, a new empty one that joins the outbox at its
+    beginning -- possible only while the outbox still holds every change ever made."""
+    live = store.live_build()
+    if live is not None:
+        return live
+    path = store.new_build()
+    store.create(path)
+    if not followers.join(store.index_name(), 0, path.name):
+        shutil.rmtree(path, ignore_errors=True)
+        raise NeedsRebuild(
+            "There is no search index here yet and the outbox no longer holds every change: "
+            "run `manage.py search_index --rebuild` (`--follow` does so by itself)."
+        )
+    store.write_progress(path, Progress())
+    store.publish(path)
+    return path
+
+
+def report_position(path: Path, progress: Progress, *, force: bool = False) -> None:
+    """Tell the followers' list how far this index got (at most every REPORT_EVERY seconds
+    unless forced). An index the list had forgotten joins again if the outbox still holds
+    what it lacks; otherwise NeedsRebuild."""
+    name = store.index_name()
+    last = _reported.get(name)
+    now = time.monotonic()
+    if not force and last is not None and now - last[1] < REPORT_EVERY:
+        return
+    if not followers.report(name, progress.txid, path.name):
+        if not followers.join(name, progress.txid, path.name):
+            raise NeedsRebuild(
+                f"The search index {name} was forgotten by the outbox (unseen too long) and "
+                "changes it lacks are gone: run `manage.py search_index --rebuild`."
+            )
+    _reported[name] = (progress.txid, now)
+
+
 def apply_batch(limit: int = BATCH) -> int:
-    """Apply up to `limit` outbox rows; the number applied (0: nothing was pending)."""
-    with _lock, transaction.atomic():
-        rows = outbox.claim(limit)
-        if not rows:
-            return 0
-        ids = {document for _, document in rows}
-        path = store.ensure_current()
-        index = store.open_current()
-        _replace(index, _writer(path, index), ids, Loader().by_ids(ids))
-        outbox.finish([row for row, _ in rows], keep=rebuild_running())
+    """Apply up to `limit` outbox rows to the live build; the number applied (0: nothing
+    was pending)."""
+    with _lock:
+        path = first_build()
+        progress = store.read_progress(path)
+        below = outbox.finished_below()  # before reading: the read then sees all of theirs
+        rows = outbox.read(progress, limit)
+        if rows:
+            ids = {row.document_id for row in rows}
+            index = store.open_current()
+            _replace(index, _writer(path, index), ids, Loader().by_ids(ids))
+        after = progress.advance(rows, below, more=len(rows) == limit)
+        if after != progress:
+            store.write_progress(path, after)
+        report_position(path, after)
     return len(rows)
 
 
@@ -104,86 +164,48 @@ def apply_inline() -> None:
     """Development and tests: bring the index up to date in this process before a search,
     on this connection (so a test's uncommitted rows count too), reading the primary (as the
     indexer always does). Skipped when another indexer holds the lock: that one applies
-    them. An index built for other fields (after an upgrade), or none at all while nothing is
-    pending, is built on the spot."""
+    them. An index built for other fields (after an upgrade), one that fell behind what the
+    outbox holds, or none at all, is built on the spot."""
     with reads_from_primary():
         _apply_inline()
 
 
 def _apply_inline() -> None:
     live = store.current_build()
-    if live is not None and store.outdated(live) and locks.try_lock(locks.REBUILD):
-        locks.unlock(locks.REBUILD)
-        logger.warning("Rebuilding the search index %s: it was built for other fields.", live)
-        rebuild(logger.info)
-    pending = outbox.has_pending()
-    if live is None and not pending:
+    if live is not None and store.outdated(live):
+        _rebuild_here("it was built for other fields")
+        live = store.current_build()
+    if live is None and not outbox.has_pending(Progress()):
         _first_build()
-    if not pending:
+        return
+    position = store.read_progress(live) if live is not None else Progress()
+    if not outbox.has_pending(position):
         return
     with transaction.atomic():
         if locks.try_lock_for_transaction(locks.WRITER):
-            apply_pending()
+            try:
+                apply_pending()
+            except NeedsRebuild:
+                _rebuild_here("it lacks changes the outbox no longer holds")
 
 
 def _first_build() -> None:
-    """No index yet: an empty one for an empty archive, else one built from the database."""
-    if not published_or_embargoed().exists():
-        store.ensure_current()
-    elif locks.try_lock(locks.REBUILD):
+    """No index and nothing in the outbox: an empty index for an empty archive, else one
+    built from the database."""
+    if published_or_embargoed().exists():
+        _rebuild_here("there was none")
+        return
+    try:
+        first_build()
+    except NeedsRebuild:
+        _rebuild_here("there was none")
+
+
+def _rebuild_here(why: str) -> None:
+    if locks.try_lock(locks.REBUILD):
         locks.unlock(locks.REBUILD)
-        logger.warning("Building the search index: there was none.")
+        logger.warning("Rebuilding the search index %s: %s.", store.root(), why)
         rebuild(logger.info)
-
-
-# The long-running indexer ---------------------------------------------------------------------
-
-
-@dataclass
-class Follower:
-    """`search_index --follow`: apply the outbox as it fills, until `stop()`."""
-
-    say: Callable[[str], None]
-    poll: float = 0.5
-    batch: int = BATCH
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        if not locks.try_lock(locks.WRITER):
-            raise locks.IndexerBusy(locks.busy_message(locks.WRITER, "An indexer"))
-        try:
-            store.ensure_current()
-            if not rebuild_running():
-                outbox.purge_applied()
-            self.say(f"Following the search outbox (every {self.poll:g} s); Ctrl-C stops.")
-            while not self._stop.is_set():
-                self._step()
-        finally:
-            close_writers()
-            locks.unlock(locks.WRITER)
-
-    def _step(self) -> None:
-        if locks.holders(locks.WRITER, waiting=True):
-            self._hand_over()
-            return
-        started = time.monotonic()
-        done = apply_batch(self.batch)
-        if done:
-            self.say(f"Applied {done} change(s) in {(time.monotonic() - started) * 1000:.0f} ms.")
-            return
-        if not rebuild_running():
-            outbox.purge_applied()
-        self._stop.wait(self.poll)
-
-    def _hand_over(self) -> None:
-        self.say("A rebuild is ready to swap: handing over the index for a moment.")
-        close_writers()
-        locks.unlock(locks.WRITER)
-        locks.lock(locks.WRITER)
-        self.say("Resumed on the rebuilt index.")
 
 
 # Rebuild --------------------------------------------------------------------------------------
@@ -203,15 +225,19 @@ def rebuild(say: Callable[[str], None], chunk: int = 5000) -> RebuildReport:
     if not locks.try_lock(locks.REBUILD):
         raise locks.IndexerBusy(locks.busy_message(locks.REBUILD, "A rebuild"))
     started = time.monotonic()
+    hold = store.index_name() + HOLD
     try:
+        start = Progress(outbox.finished_below())  # every change after it is replayed
+        followers.join(hold, start.txid, kind=SearchFollower.Kind.REBUILD)
         path = store.new_build()
         index = store.create(path)
         count = _fill(index, path, say, chunk, started)
-        replayed = _catch_up_and_swap(index, path, say)
+        replayed = _catch_up_and_swap(index, path, say, start)
         removed = store.prune()
         if removed:
             say(f"Removed {len(removed)} old build(s).")
     finally:
+        followers.forget(hold)
         locks.unlock(locks.REBUILD)
     size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
     return RebuildReport(count, replayed, time.monotonic() - started, path, size)
@@ -265,119 +291,46 @@ def _read_ahead(loader: Loader, chunk: int):
             reader.submit(lambda: connection.close()).result()  # the reader thread's own
 
 
-def _catch_up_and_swap(index: tantivy.Index, path: Path, say) -> int:
+def _catch_up_and_swap(index: tantivy.Index, path: Path, say, progress: Progress) -> int:
     if not locks.try_lock(locks.WRITER):
         say(f"Waiting for the indexer to hand over ({locks.busy_message(locks.WRITER, 'It')})…")
         locks.lock(locks.WRITER)
     try:
-        with transaction.atomic():
-            rows = outbox.claim_all()
-            ids = {document for _, document in rows}
+        with _lock:
             writer = index.writer(settings.SEARCH_WRITER_HEAP_MB * 1_000_000, 1)
-            _replace(index, writer, ids, Loader().by_ids(ids) if ids else [])
+            replayed: set[int] = set()
+            while True:
+                below = outbox.finished_below()
+                rows = outbox.read(progress, BATCH)
+                ids = {row.document_id for row in rows}
+                if ids:
+                    _replace(index, writer, ids, Loader().by_ids(ids))
+                replayed |= ids
+                progress = progress.advance(rows, below, more=len(rows) == BATCH)
+                if len(rows) < BATCH:
+                    break
             writer.wait_merging_threads()
             close_writers()
+            store.write_progress(path, progress)
             store.publish(path)
-            outbox.finish([row for row, _ in rows], keep=False)
-        say(f"Replayed {len(ids):,} document(s) changed during the build; now live: {path.name}.")
-        return len(ids)
+            report_position(path, progress, force=True)
+        say(f"Replayed {len(replayed):,} document(s) changed during the build; "
+            f"now live: {path.name}.")  # fmt: skip
+        return len(replayed)
     finally:
         locks.unlock(locks.WRITER)
 
 
-# Check ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class CheckReport:
-    indexed: int
-    expected: int
-    pending: int
-    missing: list[int]  # should be in the index and is not
-    extra: list[int]  # is in the index and should not be (unpublished or deleted)
-    stale: list[int]  # in the index with another version than the database's
-    duplicated: list[int]
-
-    @property
-    def drift(self) -> bool:
-        return bool(self.missing or self.extra or self.stale or self.duplicated)
-
-
-def indexed_versions() -> dict[int, int]:
-    """{document id: version} of everything in the live index (ids counted once)."""
-    return dict(_indexed_pairs())
-
-
-def _indexed_pairs() -> list[tuple[int, int]]:
-    searcher = store.open_current().searcher()
-    limit = max(searcher.num_docs, 1)
-    hits = searcher.search(
-        tantivy.Query.all_query(), limit, count=False, order_by_field=ID, order=tantivy.Order.Asc
-    ).hits
-    versions = searcher.fast_field_values(VERSION, [address for _, address in hits])
-    return [(pk, version) for (pk, _), version in zip(hits, versions, strict=True)]
-
-
-def check() -> CheckReport:
-    """Compare the live index with the database: ids and versions."""
-    pairs = _indexed_pairs()
-    indexed = dict(pairs)
-    counts: dict[int, int] = {}
-    for pk, _ in pairs:
-        counts[pk] = counts.get(pk, 0) + 1
-    expected = dict(published_or_embargoed().values_list("pk", "version"))
-    pending = outbox.pending_documents()
-    return CheckReport(
-        indexed=len(indexed),
-        expected=len(expected),
-        pending=len(pending),
-        missing=sorted(pk for pk in expected if pk not in indexed and pk not in pending),
-        extra=sorted(pk for pk in indexed if pk not in expected and pk not in pending),
-        stale=sorted(
-            pk
-            for pk, version in expected.items()
-            if pk in indexed and indexed[pk] != version and pk not in pending
-        ),
-        duplicated=sorted(pk for pk, n in counts.items() if n > 1),
-    )
-
-
-def status() -> dict:
-    """The index's state, for `search_index --status` and health checks."""
-    live = store.current_build()
-    documents = None
-    if live is not None:
-        try:
-            documents = store.open_current().searcher().num_docs
-        except (store.SearchUnavailable, ValueError):
-            live = None
-    writers = locks.holders(locks.WRITER)
+def running_rebuilds() -> set[str]:
+    """The holds on the outbox whose rebuild is still running (holding its lock)."""
+    holds = SearchFollower.objects.filter(kind=SearchFollower.Kind.REBUILD)
     return {
-        "directory": str(store.root()),
-        "build": live.name if live else None,
-        "documents": documents,
-        "pending": outbox.pending_count(),
-        "indexer": str(writers[0]) if writers else None,
-        "rebuilding": rebuild_running(),
+        hold
+        for hold in holds.values_list("name", flat=True)
+        if locks.holders(locks.REBUILD, name=hold.removesuffix(HOLD), mine=True)
     }
 
 
-def health() -> str:
-    """The `search` line of /health/: raises when readers cannot search (no usable index).
-
-    In development and tests (`SEARCH_INLINE`) a missing index is built by the first search,
-    so that is fine; otherwise it needs `search_index --rebuild`. Pending changes and a
-    missing indexer are reported, not failed: readers are answered, from an older index."""
-    info = status()
-    if info["build"] is None:
-        if settings.SEARCH_INLINE:
-            return "ok, built by the first search"
-        raise store.SearchUnavailable("no search index: run `manage.py search_index --rebuild`")
-    text = f"ok, {info['documents']:,} documents"
-    if info["pending"]:
-        text += f", {info['pending']:,} changes pending"
-        if not info["indexer"] and not settings.SEARCH_INLINE:
-            text += ", no indexer running (`search_index --follow`)"
-    if info["rebuilding"]:
-        text += ", rebuilding"
-    return text
+def cleanup() -> followers.Cleanup:
+    """Delete the outbox rows every registered index and running rebuild has applied."""
+    return followers.cleanup(running_rebuilds=running_rebuilds())

@@ -1,17 +1,22 @@
 """Where the index lives on disk, and the process-wide handles to it.
 
-`SEARCH_INDEX_DIR` holds one directory per build (`gen-…`) and a symlink `current` naming the
-live one. A rebuild fills a new directory beside the live one and swaps the symlink with one
-atomic rename; every process re-reads the symlink (one `readlink`) before each search, so
-readers everywhere move to the new build on their next request, while a request already
-running finishes on the old one. Within a build, tantivy reloads readers by itself after each
-commit of the indexer (it watches the build's `meta.json`).
+`SEARCH_INDEX_DIR` holds one directory per build (`gen-…`) and a symlink `current` naming
+the live one. Each app node keeps its own index (named by `index_name()`); a build carries
+its own position in the search outbox (`outbox-progress.json`, written after each commit),
+so a build swapped in by a rebuild brings its position with it. A rebuild fills a new
+directory beside the live one and swaps the symlink with one atomic rename; every process
+re-reads the symlink (one `readlink`) before each search, so readers everywhere move to the
+new build on their next request, while a request already running finishes on the old one.
+Within a build, tantivy reloads readers by itself after each commit of the indexer (it
+watches the build's `meta.json`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
 import threading
 import time
 from pathlib import Path
@@ -22,11 +27,13 @@ from django.conf import settings
 from archive.errors import TemporarilyUnavailable
 from documents.search.engine.analysis import register
 from documents.search.engine.schema import SCHEMA_VERSION, schema
+from documents.search.outbox import Progress
 
 VERSION_MARK = f"-v{SCHEMA_VERSION}-"  # in every build's name
 
 CURRENT = "current"
 PREFIX = "gen-"
+PROGRESS = "outbox-progress.json"
 
 
 class SearchUnavailable(TemporarilyUnavailable):
@@ -41,6 +48,29 @@ class SearchUnavailable(TemporarilyUnavailable):
 
 def root() -> Path:
     return Path(settings.SEARCH_INDEX_DIR)
+
+
+def index_name() -> str:
+    """This node's index, as the outbox's list of followers knows it: `SEARCH_INDEX_NAME`, or
+    the host and directory (unique per index, readable in `search_index --status`)."""
+    return settings.SEARCH_INDEX_NAME or f"{socket.gethostname()}:{root().resolve()}"
+
+
+def read_progress(path: Path) -> Progress:
+    """How far the build at `path` has applied the outbox (a build without the file, made
+    before positions were kept, starts from the beginning: applying twice changes nothing)."""
+    try:
+        return Progress.from_json(json.loads((path / PROGRESS).read_text()))
+    except FileNotFoundError:
+        return Progress()
+
+
+def write_progress(path: Path, progress: Progress) -> None:
+    """Record the position after the index's commit (a crash in between only means the
+    last batch is applied again). One atomic rename."""
+    temporary = path / f".{PROGRESS}-{os.getpid()}-{threading.get_ident()}"
+    temporary.write_text(json.dumps(progress.to_json()))
+    os.replace(temporary, path / PROGRESS)
 
 
 def current_build() -> Path | None:
@@ -93,20 +123,17 @@ def outdated(path: Path) -> bool:
     return VERSION_MARK not in path.name
 
 
-def ensure_current() -> Path:
-    """The live build, creating an empty first one if there is none (indexer only)."""
+def live_build() -> Path | None:
+    """The live build, None if there is none yet; refused if built for other fields."""
     live = current_build()
-    if live is not None and live.exists():
-        if outdated(live):
-            raise SearchUnavailable(
-                f"The search index {live.name} was built for another version of its fields: "
-                "run `manage.py search_index --rebuild`."
-            )
-        return live
-    path = new_build()
-    create(path)
-    publish(path)
-    return path
+    if live is None or not live.exists():
+        return None
+    if outdated(live):
+        raise SearchUnavailable(
+            f"The search index {live.name} was built for another version of its fields: "
+            "run `manage.py search_index --rebuild`."
+        )
+    return live
 
 
 # Process-wide handles ------------------------------------------------------------------------
