@@ -21,6 +21,9 @@ from django.urls import reverse
 from archive.params import parse_int
 from archive.text import fold, folded
 from documents.reading_room.listing import build_listing
+from documents.reading_room.roles import attach_roles, role_options
+from documents.reading_room.together import KINDS as COMPANION_KINDS
+from documents.reading_room.together import often_appears_with
 from documents.search.facets import (
     FACETS_BY_PARAM,
     FacetSpec,
@@ -285,6 +288,11 @@ def entity_detail(request, kind: Kind, slug: str):
     }
     if kind.key == "place" and entity.has_coordinates:
         context["map"] = _map(entity)
+    if listing.status == 200:
+        context["roles"] = role_options(listing, kind.key)
+        attach_roles(listing, kind.key, entity)
+    if kind.key in COMPANION_KINDS:
+        context["companions"] = often_appears_with(kind.key, entity)
     return render(request, "people/entity_detail.html", context, status=listing.status)
 
 
