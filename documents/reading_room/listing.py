@@ -262,11 +262,10 @@ def page_rows(result: SearchResult, *, with_text: bool) -> list[Document]:
     return ordered
 
 
-def build_listing(request, *, within: tuple[str, object] | None = None) -> Listing:
-    """The list for this request: every published document, or with `within=(facet,
-    entity)` an entity page's (that entity is then left out of its own facet).
-
-    Check `listing.status` and answer with it (400 bad date, 404 no such page)."""
+def read_filters(request) -> Listing:
+    """The list's choices in this request, validated: a `Listing` without results, with
+    status 400 and the reason when they cannot be read (the timeline and map read theirs
+    with it too)."""
     data = request.GET.copy()
     no_documents = Document.objects.none()
     if _has_nul(data):
@@ -287,8 +286,18 @@ def build_listing(request, *, within: tuple[str, object] | None = None) -> Listi
         listing.error = " ".join(
             [*([f"Please correct the dates below: {dates}"] if dates else []), role_errors]
         ).strip()
-        return listing
+    return listing
 
+
+def build_listing(request, *, within: tuple[str, object] | None = None) -> Listing:
+    """The list for this request: every published document, or with `within=(facet,
+    entity)` an entity page's (that entity is then left out of its own facet).
+
+    Check `listing.status` and answer with it (400 bad date, 404 no such page)."""
+    listing = read_filters(request)
+    if listing.status != 200:
+        return listing
+    filterset, data = listing.filterset, request.GET
     cleaned = filterset.form.cleaned_data
     ids = reader.resolve({spec.param: cleaned.get(spec.param) or [] for spec in FACETS})
     raw_page = data.get("page") or "1"

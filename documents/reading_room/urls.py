@@ -3,10 +3,12 @@ import `documents`."""
 
 from django.urls import path
 
-from documents.reading_room.views import citations, document, entities, listing, scans
+from documents.reading_room.views import citations, document, entities, glance, listing, scans
 
 urlpatterns = [
     path("documents/", listing.document_list, name="document_list"),
+    path("timeline/", glance.timeline, name="timeline"),
+    path("map/", glance.atlas, name="atlas"),
     path("documents/<int:record_number>/", document.document_detail, name="document_detail_short"),
     path(
         "documents/<int:record_number>/<str:slug>/",

@@ -24,6 +24,7 @@ from documents.reading_room.listing import build_listing
 from documents.reading_room.roles import attach_roles, role_options
 from documents.reading_room.together import KINDS as COMPANION_KINDS
 from documents.reading_room.together import often_appears_with
+from documents.reading_room.views.glance import glance_urls
 from documents.search.facets import (
     FACETS_BY_PARAM,
     FacetSpec,
@@ -289,6 +290,7 @@ def entity_detail(request, kind: Kind, slug: str):
     if kind.key == "place" and entity.has_coordinates:
         context["map"] = _map(entity)
     if listing.status == 200:
+        context["glance"] = glance_urls(listing, **{kind.key: [entity.slug]})
         context["roles"] = role_options(listing, kind.key)
         attach_roles(listing, kind.key, entity)
     if kind.key in COMPANION_KINDS:

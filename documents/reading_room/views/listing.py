@@ -3,10 +3,10 @@
 from django.shortcuts import render
 
 from documents.reading_room.listing import build_listing
+from documents.reading_room.views.glance import glance_urls
 
 
 def document_list(request):
     listing = build_listing(request)
-    return render(
-        request, "documents/document_list.html", {"listing": listing}, status=listing.status
-    )
+    context = {"listing": listing, "glance": glance_urls(listing) if listing.total else None}
+    return render(request, "documents/document_list.html", context, status=listing.status)
