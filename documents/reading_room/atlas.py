@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 WIDTH = 960
 MIN_HEIGHT, MAX_HEIGHT = 360, 640
-PAD = 40  # px around the places
+PAD = 56  # px around the places (the largest marker's radius and more)
 MIN_SPAN = 8.0  # degrees: a single place is not drawn at infinite zoom
 CLUSTER_PX = 30
 LABELLED = 12  # the busiest single places get their name on the map
@@ -55,8 +55,14 @@ class Marker:
         return round(self.y + 4, 1)
 
     @property
+    def label_left(self) -> bool:
+        """Names near the right edge go on the marker's left, so they are not cut off."""
+        return self.x > WIDTH - 160
+
+    @property
     def label_x(self) -> float:
-        return round(self.x + self.radius + 3, 1)
+        side = -1 if self.label_left else 1
+        return round(self.x + side * (self.radius + 3), 1)
 
     @property
     def name(self) -> str:
