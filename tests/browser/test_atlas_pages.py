@@ -30,7 +30,10 @@ PAGES = [
     ("map", "/map/"),
     ("map-result-set", "/map/?person=ma-zhongying"),
     ("person-by-role", "/people/joseph-stalin/?role=recipient"),
-    ("organization-by-role", "/organizations/peoples-commissariat-for-internal-affairs/?role=author"),
+    (
+        "organization-by-role",
+        "/organizations/peoples-commissariat-for-internal-affairs/?role=author",
+    ),  # noqa: E501
 ]
 
 
