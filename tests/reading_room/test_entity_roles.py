@@ -129,3 +129,10 @@ def test_role_filter_never_shows_unpublished_documents(client, molotov):
     response = client.get("/people/molotov/?role=author")
     assert "Draft he wrote" not in response.content.decode()
     assert role_counts(response)["Author"] == "2"
+
+
+def test_api_list_and_feed_read_the_same_role_parameter(client, molotov):
+    found = client.get("/api/documents/?person=molotov&role=author").json()
+    assert found["count"] == 2
+    assert client.get("/api/documents/?person=molotov&role=emperor").status_code == 400
+    assert client.get("/documents/feed/?person=molotov&role=emperor").status_code == 400
