@@ -262,7 +262,12 @@ def page_rows(result: SearchResult, *, with_text: bool) -> list[Document]:
     return ordered
 
 
-def read_filters(request) -> Listing:
+ROLE_NOTE = (
+    "A role applies to a chosen person or organization: choose one for it to narrow the list."
+)
+
+
+def read_filters(request, within: tuple[str, object] | None = None) -> Listing:
     """The list's choices in this request, validated: a `Listing` without results, with
     status 400 and the reason when they cannot be read (the timeline and map read theirs
     with it too)."""
@@ -286,6 +291,12 @@ def read_filters(request) -> Listing:
         listing.error = " ".join(
             [*([f"Please correct the dates below: {dates}"] if dates else []), role_errors]
         ).strip()
+        return listing
+    cleaned = filterset.form.cleaned_data
+    own = within is not None and within[0] in ("person", "organization")
+    chosen = cleaned.get("person") or cleaned.get("organization")
+    if cleaned.get("role") and not (own or chosen):
+        listing.notes.append(ROLE_NOTE)  # nothing for the role to qualify: said, not hidden
     return listing
 
 
@@ -294,7 +305,7 @@ def build_listing(request, *, within: tuple[str, object] | None = None) -> Listi
     entity)` an entity page's (that entity is then left out of its own facet).
 
     Check `listing.status` and answer with it (400 bad date, 404 no such page)."""
-    listing = read_filters(request)
+    listing = read_filters(request, within)
     if listing.status != 200:
         return listing
     filterset, data = listing.filterset, request.GET

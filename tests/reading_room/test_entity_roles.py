@@ -136,3 +136,12 @@ def test_api_list_and_feed_read_the_same_role_parameter(client, molotov):
     assert found["count"] == 2
     assert client.get("/api/documents/?person=molotov&role=emperor").status_code == 400
     assert client.get("/documents/feed/?person=molotov&role=emperor").status_code == 400
+
+
+def test_a_role_with_nothing_to_qualify_is_ignored_and_says_so(client, molotov):
+    response = client.get("/documents/?role=author")
+    assert response.status_code == 200
+    assert "A role applies to a chosen person or organization" in response.content.decode()
+    assert len(titles(response)) == 4  # every public document, the role ignored
+    on_molotov = client.get("/people/molotov/?role=author").content.decode()
+    assert "A role applies to" not in on_molotov
