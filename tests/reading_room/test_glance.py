@@ -168,3 +168,24 @@ def test_map_follows_a_withdrawal(client, places):
     documents_changed(ids)
     rows = table_rows(client.get("/map/"), "atlas-table")
     assert ("/places/kashgar/", "Kashgar", "1") in rows
+
+
+def test_a_large_map_keeps_its_table_and_marker_links_within_limits():
+    from urllib.parse import parse_qs, urlsplit
+
+    from documents.reading_room.atlas import MAX_LINKED, TABLE_LIMIT, MapPlace, Point, build_atlas
+
+    # 400 places in a tight square (one marker) and one far away.
+    places = [
+        MapPlace(Point(f"Village {i}", f"village-{i}", 40 + i / 10_000, 80 + i / 10_000), 400 - i)
+        for i in range(400)
+    ]
+    places.append(MapPlace(Point("Moscow", "moscow", 55.76, 37.62), 1))
+    atlas = build_atlas(places, lambda chosen: "?" + "&".join(f"place={p.slug}" for p in chosen))
+    assert len(atlas.table) == TABLE_LIMIT and atlas.left_out == 401 - TABLE_LIMIT
+    cluster = next(m for m in atlas.markers if m.cluster)
+    linked = parse_qs(urlsplit(cluster.url).query)["place"]
+    assert linked == [f"village-{i}" for i in range(MAX_LINKED)]  # the busiest
+    assert cluster.description.startswith("400 places: Village 0, 400 documents;")
+    assert "and 395 more (the list shows the 50 with the most documents)" in cluster.description
+    assert all(p.list_url for p in atlas.table)

@@ -8,14 +8,13 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
-from documents.reading_room.atlas import MapPlace, build_atlas
+from documents.reading_room.atlas import MapPlace, Point, build_atlas
 from documents.reading_room.cached import cached_public
 from documents.reading_room.listing import PARAMS, read_filters
 from documents.reading_room.timeline import build_timeline
 from documents.search import reader
 from documents.search.engine import index_state, search
 from documents.search.facets import FACETS
-from documents.selectors import public_entities
 from people.models import Place
 
 # What a glance page passes on to the list (never a page or a page size of its own).
@@ -76,39 +75,35 @@ def atlas(request):
     context = _context(listing, "atlas")
     if listing.status == 200:
         if listing.chips:
-            counted, total = _place_counts(listing)
+            places, unmapped, total = _places(listing)
         else:  # the whole archive: the same for every reader until something changes
-            counted, total = cached_public(f"atlas:{index_state()}", lambda: _place_counts(listing))
+            places, unmapped, total = cached_public(
+                f"atlas:{index_state()}", lambda: _places(listing)
+            )
         listing.total = total
-        places, unmapped = _places(listing, counted)
         context["atlas"] = build_atlas(
-            places, lambda chosen: _list_url(listing, place=[p.slug for p in chosen])
+            [MapPlace(point, count) for point, count in places],
+            lambda chosen: _list_url(listing, place=[p.slug for p in chosen]),
         )
         context["unmapped"] = unmapped
+        context["places_url"] = reverse("place_list")
     return render(request, "documents/atlas.html", context, status=listing.status)
 
 
-def _place_counts(listing) -> tuple[list[tuple[int, int]], int]:
-    """[(place id, documents)] of every place the result set names, and its total."""
+def _places(listing) -> tuple[list[tuple[Point, int]], int, int]:
+    """([(place, documents)] of the places with coordinates the result set names, how many
+    it names without coordinates, its total). The engine counts public documents only (as
+    the list's facets do), so every place counted is public."""
     result = search(
         _engine_request(listing, facet_names=("place",), facet_limit=None, with_histogram=False)
     )
-    return result.facet_counts.get("place", []), result.total
-
-
-def _places(listing, counted) -> tuple[list[MapPlace], int]:
-    """The counted places that have coordinates (public ones only), and how many have none."""
-    counts = {pk: n for pk, n in counted if n}
-    records = (
-        public_entities(Place)
-        .filter(pk__in=list(counts))
-        .only("pk", "name", "slug", "kind", "latitude", "longitude")
+    counts = {pk: n for pk, n in result.facet_counts.get("place", []) if n}
+    rows = (
+        Place.objects.filter(pk__in=list(counts), latitude__isnull=False)
+        .order_by()
+        .values_list("pk", "name", "slug", "latitude", "longitude")
     )
-    places, unmapped = [], 0
-    for place in records:
-        if not place.has_coordinates:
-            unmapped += 1
-            continue
-        url = _list_url(listing, place=[place.slug])
-        places.append(MapPlace(place, counts[place.pk], url))
-    return places, unmapped
+    places = [
+        (Point(name, slug, float(lat), float(lng)), counts[pk]) for pk, name, slug, lat, lng in rows
+    ]
+    return places, len(counts) - len(places), result.total
