@@ -181,23 +181,24 @@ def _projection(atlas: Atlas):
             top + (north - lat) * scale, 1
         )
 
-    atlas.grid = _graticule(project, atlas, (west, east, south, north), scale)
+    atlas.grid = _graticule(project, atlas, (west, east, south, north), scale, squeeze)
     return project
 
 
-def _graticule(project, atlas: Atlas, bounds, scale: float) -> list[GridLine]:
+def _graticule(project, atlas: Atlas, bounds, scale: float, squeeze: float) -> list[GridLine]:
     west, east, south, north = bounds
     step = next(s for s in (1, 2, 5, 10, 20, 30) if s * scale >= 60 or s == 30)
     lines = []
-    lng = math.floor((west - 90 / scale) / step) * step
-    while lng <= east + 90 / scale:
+    wide, tall = WIDTH / (scale * squeeze), MAX_HEIGHT / scale  # the drawing, in degrees
+    lng = math.floor((west - wide) / step) * step
+    while lng <= east + wide:
         x, _ = project(lng, north)
         if 0 <= x <= WIDTH:
             label = f"{abs(lng):g}°{'E' if lng >= 0 else 'W'}"
             lines.append(GridLine(x, 0, x, atlas.height, label, x + 3, atlas.height - 6))
         lng += step
-    lat = math.floor((south - 90 / scale) / step) * step
-    while lat <= north + 90 / scale:
+    lat = math.floor((south - tall) / step) * step
+    while lat <= north + tall:
         _, y = project(west, lat)
         if 0 <= y <= atlas.height:
             label = f"{abs(lat):g}°{'N' if lat >= 0 else 'S'}"
