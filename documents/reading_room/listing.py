@@ -19,9 +19,9 @@ from documents.models import Document
 from documents.reading_room.facet_values import build_facets
 from documents.reading_room.histogram import Histogram, build_histogram
 from documents.search import reader
-from documents.search.engine import SearchResult, document_snippet, highlight, search
+from documents.search.engine import SearchRequest, SearchResult, document_snippet, highlight, search
 from documents.search.facets import FACETS, Facet
-from documents.search.filters import MAX_QUERY_LENGTH, SORT_CHOICES, DocumentFilter
+from documents.search.filters import MAX_QUERY_LENGTH, ROLE_CHOICES, SORT_CHOICES, DocumentFilter
 from documents.search.reader import CountedPaginator
 from documents.selectors import published_documents
 
@@ -31,7 +31,8 @@ PAGE_WINDOW = 2  # page links shown either side of the current page
 
 # Parameters the list understands, in the order they appear in addresses it writes.
 FACET_PARAMS = [spec.param for spec in FACETS]
-PARAMS = ["q", *FACET_PARAMS, "date_from", "date_to", "sort", "page_size"]
+PARAMS = ["q", *FACET_PARAMS, "role", "date_from", "date_to", "sort", "page_size"]
+ROLE_LABELS = dict(ROLE_CHOICES)
 
 FACET_LIMIT = 50  # values listed per facet, most frequent first (8 shown, the rest folded)
 
@@ -66,6 +67,7 @@ class Listing:
     page_size: int = DEFAULT_PAGE_SIZE
     histogram: Histogram | None = None
     facets: list[Facet] = field(default_factory=list)
+    search_request: SearchRequest | None = None  # what the engine was asked (valid requests)
 
     @property
     def form(self):
@@ -137,6 +139,10 @@ class Listing:
                 chips.append(
                     Chip(facet.spec.singular, value.label, self.url(**{facet.param: others}))
                 )
+        roles = self.path_query.get("role", [])
+        for role in roles:
+            others = [r for r in roles if r != role]
+            chips.append(Chip("Role", ROLE_LABELS.get(role, role), self.url(role=others)))
         for key, kind in (("date_from", "From"), ("date_to", "To")):
             if self.path_query.get(key):
                 chips.append(Chip(kind, self.path_query[key][0], self.url(**{key: None})))
@@ -158,7 +164,7 @@ class Listing:
     @property
     def hidden_inputs(self) -> list[tuple[str, str]]:
         """Choices the refine form carries unchanged, so a new search keeps them."""
-        keep = [*FACET_PARAMS, "sort", "page_size"]
+        keep = [*FACET_PARAMS, "role", "sort", "page_size"]
         return [(k, v) for k in keep for v in self.path_query.get(k, [])]
 
     @cached_property
@@ -256,11 +262,15 @@ def page_rows(result: SearchResult, *, with_text: bool) -> list[Document]:
     return ordered
 
 
-def build_listing(request, *, within: tuple[str, object] | None = None) -> Listing:
-    """The list for this request: every published document, or with `within=(facet,
-    entity)` an entity page's (that entity is then left out of its own facet).
+ROLE_NOTE = (
+    "A role applies to a chosen person or organization: choose one for it to narrow the list."
+)
 
-    Check `listing.status` and answer with it (400 bad date, 404 no such page)."""
+
+def read_filters(request, within: tuple[str, object] | None = None) -> Listing:
+    """The list's choices in this request, validated: a `Listing` without results, with
+    status 400 and the reason when they cannot be read (the timeline and map read theirs
+    with it too)."""
     data = request.GET.copy()
     no_documents = Document.objects.none()
     if _has_nul(data):
@@ -275,29 +285,47 @@ def build_listing(request, *, within: tuple[str, object] | None = None) -> Listi
     listing.page_size = _page_size(data.getlist("page_size"))
     if not filterset.is_valid():
         listing.status = 400
-        listing.error = "Please correct the dates below: " + " ".join(
-            str(message) for errors in filterset.form.errors.values() for message in errors
-        )
+        errors = dict(filterset.form.errors)
+        role_errors = " ".join(str(message) for message in errors.pop("role", []))
+        dates = " ".join(str(message) for field in errors.values() for message in field)
+        listing.error = " ".join(
+            [*([f"Please correct the dates below: {dates}"] if dates else []), role_errors]
+        ).strip()
         return listing
+    cleaned = filterset.form.cleaned_data
+    own = within is not None and within[0] in ("person", "organization")
+    chosen = cleaned.get("person") or cleaned.get("organization")
+    if cleaned.get("role") and not (own or chosen):
+        listing.notes.append(ROLE_NOTE)  # nothing for the role to qualify: said, not hidden
+    return listing
 
+
+def build_listing(request, *, within: tuple[str, object] | None = None) -> Listing:
+    """The list for this request: every published document, or with `within=(facet,
+    entity)` an entity page's (that entity is then left out of its own facet).
+
+    Check `listing.status` and answer with it (400 bad date, 404 no such page)."""
+    listing = read_filters(request, within)
+    if listing.status != 200:
+        return listing
+    filterset, data = listing.filterset, request.GET
     cleaned = filterset.form.cleaned_data
     ids = reader.resolve({spec.param: cleaned.get(spec.param) or [] for spec in FACETS})
     raw_page = data.get("page") or "1"
     number = parse_int(raw_page)
     valid = number is not None and number >= 1
     within_ids = (within[0], within[1].pk) if within else None
-    result = search(
-        reader.search_request(
-            cleaned,
-            ids,
-            page=number if valid else 1,
-            page_size=listing.page_size,
-            within=within_ids,
-            facet_limit=FACET_LIMIT,
-            with_facets=valid,
-            with_histogram=valid,
-        )
+    listing.search_request = reader.search_request(
+        cleaned,
+        ids,
+        page=number if valid else 1,
+        page_size=listing.page_size,
+        within=within_ids,
+        facet_limit=FACET_LIMIT,
+        with_facets=valid,
+        with_histogram=valid,
     )
+    result = search(listing.search_request)
     listing.total = result.total
     paginator = CountedPaginator(listing.page_size, result.total)
     try:

@@ -3,11 +3,21 @@ import `documents`."""
 
 from django.urls import path
 
-from documents.reading_room.views import citations, document, entities, export, listing, scans
+from documents.reading_room.views import (
+    citations,
+    document,
+    entities,
+    export,
+    glance,
+    listing,
+    scans,
+)
 
 urlpatterns = [
     path("documents/", listing.document_list, name="document_list"),
     path("documents/export.<str:fmt>", export.export_results, name="document_list_export"),
+    path("timeline/", glance.timeline, name="timeline"),
+    path("map/", glance.atlas, name="atlas"),
     path("documents/<int:record_number>/", document.document_detail, name="document_detail_short"),
     path(
         "documents/<int:record_number>/<str:slug>/",

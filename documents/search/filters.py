@@ -12,7 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 
 from archive.partialdates import parse_point
-from documents.models import Document
+from documents.models import Document, Role
 from documents.search.facets import FACETS_BY_PARAM, FacetSpec
 
 MAX_VALUES_PER_FACET = 50
@@ -112,6 +112,33 @@ class SortFilter(django_filters.Filter):
         return qs
 
 
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class RoleListField(ValueListField):
+    """Roles a chosen person or organization (or an entity page's entity) must hold:
+    `?role=author&role=recipient`. An unknown role is an error the page explains (400)."""
+
+    def clean(self, value):
+        roles = super().clean(value)
+        unknown = [role for role in roles if role not in dict(ROLE_CHOICES)]
+        if unknown:
+            known = ", ".join(value for value, _ in ROLE_CHOICES)
+            raise forms.ValidationError(
+                f"There is no role “{unknown[0][:40]}”: choose {known}.", code="invalid_role"
+            )
+        return roles
+
+
+class RoleFilter(django_filters.Filter):
+    """Qualifies the people and organizations chosen; the search engine applies it."""
+
+    field_class = RoleListField
+
+    def filter(self, qs, value):
+        return qs
+
+
 class DocumentFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -131,6 +158,7 @@ class DocumentFilter(django_filters.FilterSet):
     language = FacetFilter(FACETS_BY_PARAM["language"])
     type = FacetFilter(FACETS_BY_PARAM["type"])
     archive = FacetFilter(FACETS_BY_PARAM["archive"])
+    role = RoleFilter(label="Role")
     date_from = DateFromFilter(label="From")
     date_to = DateToFilter(label="To")
     sort = SortFilter(choices=SORT_CHOICES, label="Sort by")

@@ -78,6 +78,7 @@ def search_request(
         "date_from": start[0] if start else None,
         "date_to": end[1] if end else None,
         "sort": cleaned.get("sort") or "",
+        "roles": tuple(cleaned.get("role") or ()),
     }
     return SearchRequest(**{**fields, **options})
 

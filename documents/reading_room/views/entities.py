@@ -21,7 +21,11 @@ from django.urls import reverse
 from archive.params import parse_int
 from archive.text import fold, folded
 from documents.reading_room.listing import build_listing
+from documents.reading_room.roles import attach_roles, role_options
 from documents.reading_room.structured_data import entity_meta
+from documents.reading_room.together import KINDS as COMPANION_KINDS
+from documents.reading_room.together import often_appears_with
+from documents.reading_room.views.glance import glance_urls
 from documents.search.facets import (
     FACETS_BY_PARAM,
     FacetSpec,
@@ -286,6 +290,12 @@ def entity_detail(request, kind: Kind, slug: str):
     }
     if kind.key == "place" and entity.has_coordinates:
         context["map"] = _map(entity)
+    if listing.status == 200:
+        context["glance"] = glance_urls(listing, **{kind.key: [entity.slug]})
+        context["roles"] = role_options(listing, kind.key)
+        attach_roles(listing, kind.key, entity)
+    if kind.key in COMPANION_KINDS:
+        context["companions"] = often_appears_with(kind.key, entity)
     return render(request, "people/entity_detail.html", context, status=listing.status)
 
 

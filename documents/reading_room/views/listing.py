@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from documents.reading_room.listing import build_listing
 from documents.reading_room.result_set import EXPORT_LIMIT
+from documents.reading_room.views.glance import glance_urls
 
 EXPORT_FORMATS = [("ris", "RIS"), ("bib", "BibTeX"), ("csv", "CSV"), ("json", "JSON")]
 
@@ -28,5 +29,6 @@ def document_list(request):
         "export_query": _export_query(listing),
         "export_formats": EXPORT_FORMATS,
         "export_limit": EXPORT_LIMIT,
+        "glance": glance_urls(listing) if listing.total else None,
     }
     return render(request, "documents/document_list.html", context, status=listing.status)

@@ -24,8 +24,15 @@ from documents.search.engine.indexer import (
 from documents.search.engine.locks import IndexerBusy
 from documents.search.engine.query import ParsedQuery, parse
 from documents.search.engine.related import related
-from documents.search.engine.searching import SearchRequest, SearchResult, index_state, search
+from documents.search.engine.searching import (
+    SearchRequest,
+    SearchResult,
+    index_state,
+    role_counts,
+    search,
+)
 from documents.search.engine.store import SearchUnavailable
+from documents.search.engine.together import appears_with
 
 __all__ = [
     "Follower",
@@ -35,6 +42,7 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "SearchUnavailable",
+    "appears_with",
     "apply_inline",
     "apply_pending",
     "check",
@@ -49,6 +57,7 @@ __all__ = [
     "rebuild",
     "related",
     "reset",
+    "role_counts",
     "search",
     "snippet",
     "status",

@@ -97,12 +97,17 @@ HALVES = ({"person", "subject", "collection", "type"}, {"place", "organization",
           "archive", HISTOGRAM})  # fmt: skip
 
 
-def plan(chosen: dict[str, list[int]], facets: bool, histogram: bool) -> list[tuple]:
+def plan(
+    chosen: dict[str, list[int]], facets: bool, histogram: bool, names: tuple | None = None
+) -> list[tuple]:
     """[(the chosen facets whose filters apply, what to count under them)]: facets that see
-    the same narrowing share an aggregation, split in halves when there are many."""
+    the same narrowing share an aggregation, split in halves when there are many. `names`:
+    only these facets (None: every one)."""
     groups: dict[frozenset, list] = {}
     every = frozenset(chosen)
     for name in f.FACET_FIELDS if facets else ():
+        if names is not None and name not in names:
+            continue
         groups.setdefault(every - {name}, []).append(name)
     if histogram:
         groups.setdefault(every, []).append(HISTOGRAM)
@@ -124,7 +129,7 @@ def tasks(
     filters: dict[str, tantivy.Query],
     chosen: dict[str, list[int]],
     size: int,
-    options: tuple[bool, bool],
+    options: tuple[bool, bool, tuple | None],
     unfiltered: Callable[[], Counts] | None,
 ) -> list[Callable[[], Counts]]:
     """The independent aggregations a request needs; `unfiltered` (when the base is the

@@ -159,15 +159,19 @@ class Loader:
         by_id = {entry.id: entry for entry in entries}
         with connection.cursor() as cursor:
             for facet, (table, document, value) in _LINKS.items():
+                roles = f.ROLE_FIELDS.get(facet)
+                keys = f", array_agg(DISTINCT {f.role_sql(value)})" if roles else ""
                 cursor.execute(
-                    f"SELECT {document}, array_agg(DISTINCT {value}) FROM {table} "
+                    f"SELECT {document}, array_agg(DISTINCT {value}){keys} FROM {table} "
                     f"WHERE {document} {documents_sql} GROUP BY {document}",
                     params,
                 )
-                for doc_id, values in cursor.fetchall():
+                for doc_id, values, *role_keys in cursor.fetchall():
                     entry = by_id.get(doc_id)
                     if entry is not None:  # a range also holds unpublished documents' links
                         entry.values[facet] = values
+                        if roles:
+                            entry.values[roles] = role_keys[0]
         wanted = defaultdict(set)
         for entry in entries:
             for facet in _NAMES:

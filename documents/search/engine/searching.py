@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -47,8 +47,12 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     within: tuple[str, int] | None = None  # an entity page: (facet, id), left out of its facet
+    # Roles (`schema.ROLES`) the entity of an entity page must hold (a person or organization);
+    # without `within`, those the chosen people and organizations must hold.
+    roles: Sequence[str] = ()
     facet_limit: int | None = 100  # values per facet (most frequent first); None: all
     with_facets: bool = True
+    facet_names: tuple[str, ...] | None = None  # count only these facets (None: every one)
     with_histogram: bool = True
     now: datetime | None = None  # the moment embargoes are compared with (default: now)
 
@@ -94,9 +98,11 @@ def search(request: SearchRequest) -> SearchResult:
     unknown = set(chosen) - set(f.FACET_FIELDS)
     if unknown:
         raise ValueError(f"Unknown facet(s): {', '.join(sorted(unknown))}")
+    _check_roles(request.roles)
     now = embargo_micros(request.now or datetime.now(UTC))
     base = _base_query(request, parsed, now)
-    filters = {name: _facet_filter(name, values) for name, values in chosen.items()}
+    facet_roles = () if _roles_within(request) else request.roles
+    filters = {name: _facet_filter(name, values, facet_roles) for name, values in chosen.items()}
     counts = [
         _run(job) for job in _count_tasks(searcher, base, filters, chosen, request, state, now)
     ]
@@ -134,14 +140,47 @@ def _unnamed(searcher, chosen: dict, facets: dict, now: int) -> dict[str, set[in
     return unnamed
 
 
+def role_counts(request: SearchRequest) -> dict[str, int]:
+    """{role: documents} of an entity page's entity (a person or organization) for each
+    role, over its documents narrowed by every other choice of `request` (its roles aside)."""
+    if settings.SEARCH_INLINE:
+        indexer.apply_inline()
+    if not _roles_within(request):
+        raise ValueError("Role counts need a person's or an organization's page")
+    facet, value = request.within
+    index, _ = store.opened()
+    searcher = index.searcher()
+    now = embargo_micros(request.now or datetime.now(UTC))
+    base = _base_query(replace(request, roles=()), parse(request.q), now)
+    chosen = {k: sorted({int(v) for v in vs}) for k, vs in request.facets.items() if vs}
+    query = _and(base, *(_facet_filter(name, values) for name, values in chosen.items()))
+    counts = {}
+    for role in f.ROLES:
+        term = tantivy.Query.term_query(f.schema(), f.ROLE_FIELDS[facet], f.role_key(value, role))
+        counts[role] = searcher.search(_and(query, _filter(term)), 1).count
+    return counts
+
+
+def _roles_within(request: SearchRequest) -> bool:
+    """Whether the roles qualify the entity page's own entity (else the chosen ones)."""
+    return request.within is not None and request.within[0] in f.ROLE_FIELDS
+
+
+def _check_roles(roles: Sequence[str]) -> None:
+    unknown = set(roles) - set(f.ROLES)
+    if unknown:
+        raise ValueError(f"Unknown role(s): {', '.join(sorted(unknown))}")
+
+
 def _count_tasks(searcher, base, filters, chosen, request, state, now: int):
     if not (request.with_facets or request.with_histogram):
         return []
     size = ALL_VALUES if request.facet_limit is None else max(1, int(request.facet_limit))
     unfiltered = None
-    if not (request.q.strip() or request.date_from or request.date_to or request.within):
+    narrowed = request.q.strip() or request.date_from or request.date_to or request.within
+    if not (narrowed or request.facet_names):
         unfiltered = partial(counting.unfiltered_counts, searcher, base, state, now, size)
-    options = (request.with_facets, request.with_histogram)
+    options = (request.with_facets, request.with_histogram, request.facet_names)
     return counting.tasks(searcher, base, filters, chosen, size, options, unfiltered)
 
 
@@ -227,7 +266,8 @@ def _base_query(request: SearchRequest, parsed: ParsedQuery, now: int) -> tantiv
         parts.append(_filter(_day_range(f.EARLIEST, upper=request.date_to)))
     if request.within is not None:
         facet, value = request.within
-        parts.append(_facet_filter(facet, [int(value)]))
+        roles = request.roles if _roles_within(request) else ()
+        parts.append(_facet_filter(facet, [int(value)], roles))
     return _and(*parts)
 
 
@@ -241,9 +281,14 @@ def _day_range(field_name: str, lower: date | None = None, upper: date | None = 
     )
 
 
-def _facet_filter(name: str, values: Sequence[int]) -> tantivy.Query:
+def _facet_filter(name: str, values: Sequence[int], roles: Sequence[str] = ()) -> tantivy.Query:
+    """Documents naming any of `values`; for people and organizations with `roles`, naming
+    any of them in any of those roles."""
     if name not in f.FACET_FIELDS:
         raise ValueError(f"Unknown facet: {name}")
+    if roles and name in f.ROLE_FIELDS:
+        keys = [f.role_key(value, role) for value in values for role in roles]
+        return _filter(tantivy.Query.term_set_query(f.schema(), f.ROLE_FIELDS[name], keys))
     return _filter(tantivy.Query.term_set_query(f.schema(), name, list(values)))
 
 
