@@ -14,6 +14,7 @@ from django.conf import settings
 from archive.params import parse_int
 from documents.api.schemas import SCHEMAS, ref
 from documents.interchange.bulk import FORMATS
+from documents.models import Role
 from documents.search.facets import FACETS
 from documents.search.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_FACET, SORT_CHOICES
 
@@ -129,6 +130,13 @@ LIST_PARAMS = (
         {"type": "string", "maxLength": MAX_QUERY_LENGTH},
     ),
     *FACET_PARAMS,
+    Param(
+        "role",
+        "Only documents where the chosen people and organizations have this role (repeat for "
+        "several).",
+        {"type": "string", "enum": list(Role.values)},
+        many=True,
+    ),
     Param(
         "date_from",
         "Documents that could date from this day on (YYYY, YYYY-MM or YYYY-MM-DD).",
