@@ -9,7 +9,7 @@ matches in the rows the caller then loads from PostgreSQL by id.
 """
 
 from documents.search.engine import counting, store
-from documents.search.engine.highlight import document_snippet, highlight, snippet
+from documents.search.engine.highlight import document_snippet, highlight, name_terms, snippet
 from documents.search.engine.indexer import (
     Follower,
     apply_inline,
@@ -42,6 +42,7 @@ __all__ = [
     "highlight",
     "index_state",
     "indexed_versions",
+    "name_terms",
     "parse",
     "rebuild",
     "related",
