@@ -85,6 +85,11 @@ DOCUMENT_COLUMNS = (
     "created_at updated_at entity_text document_type_id repository_id"
 ).split()
 ENTITY_COMMON = "name slug variants description certainty_note notes version created_at updated_at"
+AUTHORITY_COLUMNS = {
+    "people_person": ("wikidata", "viaf", "lcnaf"),
+    "people_organization": ("wikidata", "viaf", "lcnaf"),
+    "people_place": ("wikidata", "geonames", "viaf", "lcnaf"),
+}
 LINK_TABLES = {  # table: (columns, kind)
     "documents_documentperson": ("uncertain note role document_id person_id", "person"),
     "documents_documentorganization": (
@@ -396,10 +401,11 @@ def _copy_all(url: str, gen: Generator, started: float) -> None:
     }
     with psycopg.connect(url) as conn, conn.cursor() as cursor:
         for table, rows in gen.entities().items():
-            columns = ", ".join(entity_columns[table].split())
+            blank = AUTHORITY_COLUMNS.get(table, ())  # authority identifiers: none here
+            columns = ", ".join([*entity_columns[table].split(), *blank])
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *("" for _ in blank)))
         print(f"Entities loaded: {', '.join(f'{v:,} {k}' for k, v in gen.sizes.items())}.")
     tables = {"documents_document": ", ".join(DOCUMENT_COLUMNS)}
     tables.update({t: ", ".join(cols.split()) for t, (cols, _) in LINK_TABLES.items()})
