@@ -8,8 +8,9 @@ and kept in each process for `VOCABULARY_SECONDS` (a request never scans documen
 are grouped by length so a lookup compares a word with similar-length words only, with
 rapidfuzz's optimal string alignment distance (a swapped pair of letters counts once).
 
-Only words the live index does not hold for any public document are corrected, and every
-candidate is checked against the live index before it is offered
+Only words the index holds for no document at all are corrected (read from its term
+dictionary, so a correct search costs no more than a few lookups), and every candidate is
+checked against the live index before it is offered
 (`engine.vocabulary.present`, embargoes applied): a word or name only an unpublished document
 contains is never suggested, however old the kept vocabulary.
 """
@@ -28,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from documents.models import Subject
 from documents.search.engine.analysis import fold, words
-from documents.search.engine.vocabulary import build_name, present
+from documents.search.engine.vocabulary import build_name, indexed, present
 from documents.selectors import public_entities, published_documents
 from people.models import Organization, Person, Place
 
@@ -118,17 +119,38 @@ _lock = threading.Lock()
 _kept: dict[str, tuple[float, Vocabulary]] = {}
 
 
+_refreshing = threading.Event()
+
+
 def vocabulary() -> Vocabulary:
-    """This process's vocabulary for the live build, derived again after VOCABULARY_SECONDS."""
+    """This process's vocabulary for the live build. Derived on first use; once older than
+    VOCABULARY_SECONDS it is derived again on a background thread while readers keep the
+    old one (its suggestions are checked against the live index anyway)."""
     name = build_name()
     with _lock:
         kept = _kept.get(name)
-        if kept and time.monotonic() - kept[0] < VOCABULARY_SECONDS:
-            return kept[1]
+        if kept is None:
+            built = build_vocabulary()
+            _kept.clear()
+            _kept[name] = (time.monotonic(), built)
+            return built
+    if time.monotonic() - kept[0] >= VOCABULARY_SECONDS and not _refreshing.is_set():
+        _refreshing.set()
+        threading.Thread(target=_refresh, args=(name,), daemon=True).start()
+    return kept[1]
+
+
+def _refresh(name: str) -> None:
+    from django.db import connections
+
+    try:
         built = build_vocabulary()
-        _kept.clear()
-        _kept[name] = (time.monotonic(), built)
-        return built
+        with _lock:
+            if name in _kept:
+                _kept[name] = (time.monotonic(), built)
+    finally:
+        _refreshing.clear()
+        connections.close_all()  # this thread's connection
 
 
 def forget() -> None:
@@ -159,7 +181,7 @@ def _unknown_words(q: str) -> list[re.Match]:
         if len(m.group()) >= MIN_LENGTH and not q[: m.start()].endswith("-")
     ]
     stems = {m.start(): _stem(m.group()) for m in matches}
-    known = present(s for s in stems.values() if s)
+    known = indexed(s for s in stems.values() if s)
     return [m for m in matches if stems[m.start()] and stems[m.start()] not in known]
 
 

@@ -73,3 +73,11 @@ def test_never_a_word_or_name_only_unpublished_documents_hold(names):
     assert suggest("memorandun") is None
     assert suggest("ultimatun") is None
     assert suggest("reconnaisance") is None
+
+
+def test_a_kept_vocabulary_never_offers_a_word_withdrawn_since(names):
+    hidden = DocumentFactory(title="Reconnaissance flights")
+    assert suggest("reconnaisance").best == "reconnaissance"  # the vocabulary is now kept
+    hidden.status = Document.Status.WITHDRAWN
+    hidden.save()
+    assert suggest("reconnaisance") is None

@@ -12,6 +12,7 @@ from django.conf import settings
 from documents.search.engine import indexer, store
 from documents.search.engine.loading import embargo_micros
 from documents.search.engine.query import Term, to_query
+from documents.search.engine.schema import TEXT_FIELDS
 from documents.search.engine.searching import _and, visible
 
 
@@ -29,6 +30,22 @@ def present(terms: Iterable[str], now: datetime | None = None) -> dict[str, int]
         if count:
             found[term] = count
     return found
+
+
+def indexed(terms: Iterable[str]) -> set[str]:
+    """The analysed terms the index holds in any text field, of any document it has (read
+    from the term dictionary: no documents are visited). A term it lacks is surely held by
+    no public document; one it has may still be an embargoed document's only, so this
+    decides only what needs no correction, never what may be suggested."""
+    if settings.SEARCH_INLINE:
+        indexer.apply_inline()
+    index, _ = store.opened()
+    searcher = index.searcher()
+    return {
+        term
+        for term in dict.fromkeys(terms)
+        if any(searcher.doc_freq(field.name, term) for field in TEXT_FIELDS)
+    }
 
 
 def build_name() -> str:
