@@ -2,17 +2,18 @@
 collection's own vocabulary.
 
 The vocabulary is the words of public documents' titles and summaries (one statement in
-PostgreSQL) and of the names and variants of public people, organizations, places and
-subjects, in their own spelling ("Beria", not "beria"). It is derived once per index build
-and kept in each process for `VOCABULARY_SECONDS` (a request never scans documents); words
-are grouped by length so a lookup compares a word with similar-length words only, with
-rapidfuzz's optimal string alignment distance (a swapped pair of letters counts once).
+PostgreSQL) and of the names and variants of people, organizations, places and subjects, in
+their own spelling ("Beria", not "beria"). It is derived once per index build (again every
+`VOCABULARY_SECONDS`, for new words) on a background thread, never while a reader waits, and
+kept in the shared cache for every process; words are grouped by length so a lookup compares
+a word with similar-length words only, with rapidfuzz's optimal string alignment distance (a
+swapped pair of letters counts once).
 
 Only words the index holds for no document at all are corrected (read from its term
 dictionary, so a correct search costs no more than a few lookups), and every candidate is
-checked against the live index before it is offered
-(`engine.vocabulary.present`, embargoes applied): a word or name only an unpublished document
-contains is never suggested, however old the kept vocabulary.
+checked against the live index before it is offered (`engine.vocabulary.present`, embargoes
+applied): a word or name only an unpublished document holds is never suggested, however old
+the kept vocabulary and whatever entity it came from.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -30,10 +33,12 @@ from rapidfuzz.distance import OSA
 from documents.models import Subject
 from documents.search.engine.analysis import fold, words
 from documents.search.engine.vocabulary import build_name, indexed, present
-from documents.selectors import public_entities, published_documents
+from documents.selectors import published_documents
 from people.models import Organization, Person, Place
 
-VOCABULARY_SECONDS = 15 * 60
+VOCABULARY_SECONDS = 6 * 3600  # then derived again (in the background), for new words
+STORED_SECONDS = 7 * 24 * 3600  # how long the shared cache keeps a build's words
+DERIVING_SECONDS = 30 * 60  # one derivation at a time, across processes
 MIN_LENGTH = 4  # shorter words are left alone: too many neighbours to guess well
 LENGTH_SLACK = 2  # candidates differ in length by at most this many letters
 MIN_SIMILARITY = 0.6  # 1 - edits / length of the longer word
@@ -83,80 +88,123 @@ def _title_words() -> dict[str, int]:
 
 
 def _name_words() -> dict[str, str]:
-    """{folded lower-case word: its spelling} of public entities' names and variants."""
+    """{folded lower-case word: its spelling} of every entity's names and variants. Not only
+    public entities' (that would join millions of links): a name no public document holds
+    fails the live check before it could be offered."""
     found: dict[str, str] = {}
     for model in (Person, Organization, Place, Subject):
         fields = ["name"] + (["variants"] if model is not Subject else [])
-        for row in public_entities(model).values_list(*fields):
+        for row in model.objects.values_list(*fields).iterator(chunk_size=5000):
             for text in row:
                 for word in _WORD.findall(text or ""):
                     found.setdefault(fold(word).lower(), word)
     return found
 
 
-def build_vocabulary() -> Vocabulary:
-    counts: dict[str, int] = defaultdict(int)
-    shown: dict[str, str] = {}
+def derive_words() -> dict[str, tuple[str, int]]:
+    """{folded lower-case word: (how it is shown, documents holding it)}: the vocabulary's
+    raw words, from PostgreSQL (at 1,000,000 documents a minute or more: see README)."""
+    words_: dict[str, tuple[str, int]] = {}
     for word, count in _title_words().items():
         if word.isalpha():
             key = fold(word).lower()
-            counts[key] += count
-            shown.setdefault(key, word)
+            shown, before = words_.get(key, (word, 0))
+            words_[key] = (shown, before + count)
     for key, word in _name_words().items():
-        counts[key] += 1
-        shown[key] = word  # a name keeps its capitals
-    vocabulary = Vocabulary()
-    grouped: dict[int, list] = defaultdict(list)
-    for key in counts:
+        _, count = words_.get(key, (word, 0))
+        words_[key] = (word, count + 1)  # a name keeps its capitals
+    return words_
+
+
+def build_vocabulary(words_: dict[str, tuple[str, int]] | None = None) -> Vocabulary:
+    """The words grouped by length, ready for lookups."""
+    words_ = derive_words() if words_ is None else words_
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for key in words_:
         if len(key) >= MIN_LENGTH - LENGTH_SLACK:
             grouped[len(key)].append(key)
+    vocabulary = Vocabulary()
     for length, keys in grouped.items():
-        vocabulary.by_length[length] = (keys, [shown[k] for k in keys], [counts[k] for k in keys])
+        shown = [words_[k][0] for k in keys]
+        vocabulary.by_length[length] = (keys, shown, [words_[k][1] for k in keys])
     return vocabulary
 
 
+# Kept: the raw words in the shared cache, one copy per index build for every process (the
+# first process to need them derives them on a background thread; until then searches get
+# no suggestion); each process keeps the grouped form for LOCAL_SECONDS.
 _lock = threading.Lock()
-_kept: dict[str, tuple[float, Vocabulary]] = {}
+_local: dict[str, tuple[float, float, Vocabulary]] = {}  # build: (checked, derived, vocabulary)
+LOCAL_SECONDS = 60
 
 
-_refreshing = threading.Event()
+def _key(build: str) -> str:
+    return f"archive:suggestions:vocabulary:{build}"
 
 
-def vocabulary() -> Vocabulary:
-    """This process's vocabulary for the live build. Derived on first use; once older than
-    VOCABULARY_SECONDS it is derived again on a background thread while readers keep the
-    old one (its suggestions are checked against the live index anyway)."""
-    name = build_name()
+def vocabulary() -> Vocabulary | None:
+    """The vocabulary of the live build, or None while it is first being derived."""
+    build = build_name()
+    now = time.time()
     with _lock:
-        kept = _kept.get(name)
-        if kept is None:
-            built = build_vocabulary()
-            _kept.clear()
-            _kept[name] = (time.monotonic(), built)
-            return built
-    if time.monotonic() - kept[0] >= VOCABULARY_SECONDS and not _refreshing.is_set():
-        _refreshing.set()
-        threading.Thread(target=_refresh, args=(name,), daemon=True).start()
-    return kept[1]
+        local = _local.get(build)
+    if local and now - local[0] < LOCAL_SECONDS:
+        return local[2]
+    stored = _cached(build)
+    if stored is None and settings.SEARCH_INLINE:
+        stored = _derive_and_store(build)  # development and tests: at once
+    elif stored is None or now - stored[0] >= VOCABULARY_SECONDS:
+        _derive_in_background(build)  # readers keep the old words (or none) meanwhile
+    if stored is None:
+        return local[2] if local else None
+    same = local is not None and local[1] == stored[0]
+    found = local[2] if same else build_vocabulary(stored[1])
+    with _lock:
+        _local.clear()
+        _local[build] = (now, stored[0], found)
+    return found
 
 
-def _refresh(name: str) -> None:
+def _cached(build: str):
+    try:
+        return cache.get(_key(build))
+    except Exception:  # noqa: BLE001 - an unreachable cache means "derive", not an error
+        return None
+
+
+def _derive_and_store(build: str):
+    stored = (time.time(), derive_words())
+    try:
+        cache.set(_key(build), stored, timeout=STORED_SECONDS)
+    except Exception:  # noqa: BLE001
+        pass
+    return stored
+
+
+def _derive_in_background(build: str) -> None:
+    """One derivation at a time across processes (an `add` lock in the shared cache)."""
+    try:
+        if not cache.add(_key(build) + ":deriving", 1, timeout=DERIVING_SECONDS):
+            return
+    except Exception:  # noqa: BLE001
+        return
+    threading.Thread(target=_background, args=(build,), daemon=True).start()
+
+
+def _background(build: str) -> None:
     from django.db import connections
 
     try:
-        built = build_vocabulary()
-        with _lock:
-            if name in _kept:
-                _kept[name] = (time.monotonic(), built)
+        _derive_and_store(build)
     finally:
-        _refreshing.clear()
-        connections.close_all()  # this thread's connection
+        cache.delete(_key(build) + ":deriving")
+        connections.close_all()  # this thread's own connection
 
 
 def forget() -> None:
-    """Drop the kept vocabulary (tests change the collection between searches)."""
+    """Drop this process's grouped vocabulary (the shared copy stays)."""
     with _lock:
-        _kept.clear()
+        _local.clear()
 
 
 @dataclass
@@ -191,6 +239,8 @@ def suggest(q: str) -> Suggestions | None:
     if not unknown:
         return None
     words_ = vocabulary()
+    if words_ is None:
+        return None
     choices = {}
     for match in unknown:
         candidates = words_.closest(fold(match.group()).lower())
