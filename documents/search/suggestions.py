@@ -92,12 +92,14 @@ def _name_words() -> dict[str, str]:
     public entities' (that would join millions of links): a name no public document holds
     fails the live check before it could be offered."""
     found: dict[str, str] = {}
-    for model in (Person, Organization, Place, Subject):
+    for model in (Person, Place, Organization, Subject):
+        proper = model in (Person, Place)  # elsewhere "Trade" is the word trade, "NKVD" stays
         fields = ["name"] + (["variants"] if model is not Subject else [])
         for row in model.objects.values_list(*fields).iterator(chunk_size=5000):
             for text in row:
                 for word in _WORD.findall(text or ""):
-                    found.setdefault(fold(word).lower(), word)
+                    shown = word if proper or word.isupper() else word.lower()
+                    found.setdefault(fold(word).lower(), shown)
     return found
 
 
