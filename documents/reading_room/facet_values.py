@@ -31,8 +31,9 @@ def build_facets(
     ids: Mapping[str, Mapping[str, int]],
     within: tuple[str, int] | None = None,
 ) -> list[Facet]:
-    """Every facet of `result`, values most frequent first (ties by name), chosen values
-    included even when they match nothing now, so their chips stay removable. An entity
+    """Every facet of `result`: chosen values first, so a choice never moves away from where
+    the reader looks for it, then the rest most frequent first (ties by name). Chosen values
+    are included even when they match nothing now, so their chips stay removable. An entity
     page's own entity (`within`) is left out of its facet."""
     wanted = {
         spec.model: [pk for pk, _ in result.facet_counts.get(spec.param, ())
@@ -51,17 +52,25 @@ def build_facets(
                 continue
             value = str(getattr(record, spec.value_field))
             order = tuple(getattr(record, name) or "" for name in spec.order_fields)
-            values.append((-count, order, FacetValue(value, str(record), count, value in chosen)))
-        values.sort(key=lambda item: item[:2])
-        facet = Facet(spec, [value for _, _, value in values])
+            selected = value in chosen
+            values.append(
+                (not selected, -count, order, FacetValue(value, str(record), count, selected))
+            )
+        values.sort(key=lambda item: item[:3])
+        facet = Facet(spec, [item[-1] for item in values])
         shown = {value.value for value in facet.values}
         own = ids.get(spec.param, {})
         itself = within[1] if within and within[0] == spec.param else None
-        facet.values += [
+        unmatched = [
             FacetValue(slug, slug, 0, True)
             for slug in chosen
             if slug not in shown and (itself is None or own.get(slug) != itself)
         ]
+        facet.values = (
+            [v for v in facet.values if v.selected]
+            + unmatched
+            + [v for v in facet.values if not v.selected]
+        )
         facet.truncated = bool(result.facet_truncated.get(spec.param))
         if facet.truncated and spec.param in BROWSE_LISTS:
             facet.browse_url = reverse(BROWSE_LISTS[spec.param])

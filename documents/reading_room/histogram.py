@@ -2,7 +2,10 @@
 
 One GROUP BY query gives the counts per year (by each document's earliest possible year, so
 each document is counted once); its sum is also the result count, which saves the paginator
-its own COUNT query. Bars are links that narrow the list to their year or decade.
+its own COUNT query. Bars are links that narrow the list to their year or decade, each with
+its count written above it. Bars scale to at least `MIN_TOP` documents, so a year with one
+document is a low bar, not a full one; on a phone the chart keeps every bar a finger wide
+(`min_width`) and scrolls sideways when it must.
 """
 
 from dataclasses import dataclass, field
@@ -11,9 +14,13 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 WIDTH = 640
-HEIGHT = 120
+HEIGHT = 136  # the plot: bars up to PLOT high, counts written in the space above them
+PLOT = 116
 MAX_YEARLY_BARS = 80  # beyond this span, bars cover a decade each
-MIN_SLOTS = 16  # a few years still draw as slim bars, centred, not one wall of colour
+MIN_SLOTS = 7  # a few years still draw as slim bars, centred, not one wall of colour
+MIN_TOP = 5  # the scale's top is at least this many documents
+TAP = 44  # CSS pixels a bar's slot keeps on a narrow screen
+MAX_COUNTED_BARS = 40  # beyond this, counts would crowd: the links and table still say them
 
 
 @dataclass
@@ -26,6 +33,16 @@ class Bar:
     width: float = 0
     height: float = 0
     url: str = ""
+    slot_x: float = 0  # the link's target: the whole slot, gap included
+    slot_width: float = 0
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def count_y(self) -> float:
+        return round(self.y - 4, 2)
 
     @property
     def period(self) -> str:
@@ -43,6 +60,16 @@ class Histogram:
     undated: int = 0
     width: int = WIDTH
     height: int = HEIGHT
+    slots: int = 0
+
+    @property
+    def min_width(self) -> int:
+        """CSS pixels the chart needs so each slot is a tap target on a phone."""
+        return self.slots * TAP
+
+    @property
+    def show_counts(self) -> bool:
+        return len(self.bars) <= MAX_COUNTED_BARS
 
     @property
     def total(self) -> int:
@@ -121,14 +148,16 @@ def build_histogram(years: dict[int, int], undated: int, url_for_period) -> Hist
         end = start + step - 1
         count = sum(years.get(y, 0) for y in range(start, end + 1))
         bars.append(Bar(start=start, end=min(end, last) if step == 1 else end, count=count))
-    slot = WIDTH / max(len(bars), MIN_SLOTS)
+    histogram.slots = max(len(bars), MIN_SLOTS)
+    slot = WIDTH / histogram.slots
     offset = (WIDTH - slot * len(bars)) / 2
-    gap = min(4.0, slot * 0.2)
-    peak = max(bar.count for bar in bars)
+    gap = min(8.0, slot * 0.25)
+    top = max(max(bar.count for bar in bars), MIN_TOP)
     for i, bar in enumerate(bars):
+        bar.slot_x, bar.slot_width = round(offset + i * slot, 2), round(slot, 2)
         bar.width = round(slot - gap, 2)
         bar.x = round(offset + i * slot + gap / 2, 2)
-        bar.height = round((HEIGHT - 4) * bar.count / peak, 2) if bar.count else 0
+        bar.height = round(PLOT * bar.count / top, 2) if bar.count else 0
         if bar.count:
             bar.height = max(bar.height, 2)
             bar.url = url_for_period(bar.start, bar.end)

@@ -19,11 +19,20 @@ from documents.models import Document
 from documents.reading_room.facet_values import build_facets
 from documents.reading_room.histogram import Histogram, build_histogram
 from documents.search import reader
-from documents.search.engine import SearchRequest, SearchResult, document_snippet, highlight, search
+from documents.search.engine import (
+    SearchRequest,
+    SearchResult,
+    document_snippet,
+    highlight,
+    name_terms,
+    search,
+)
 from documents.search.facets import FACETS, Facet
 from documents.search.filters import MAX_QUERY_LENGTH, ROLE_CHOICES, SORT_CHOICES, DocumentFilter
 from documents.search.reader import CountedPaginator
+from documents.search.suggestions import suggest
 from documents.selectors import published_documents
+from people.models import Organization, Person, Place
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 10
@@ -68,6 +77,8 @@ class Listing:
     histogram: Histogram | None = None
     facets: list[Facet] = field(default_factory=list)
     search_request: SearchRequest | None = None  # what the engine was asked (valid requests)
+    within: bool = False  # an entity page's list: its search box searches these documents
+    suggestion: object = None  # documents.search.suggestions.Suggestions, when words are unknown
 
     @property
     def form(self):
@@ -76,6 +87,34 @@ class Listing:
     @property
     def q(self) -> str:
         return self.filterset.search_terms
+
+    @property
+    def quoted_q(self) -> str:
+        """The search as a reader reads it back: in curly quotes, its own quoted phrases
+        turned to curly quotes rather than quoted a second time."""
+        return quoted(self.q)
+
+    @property
+    def count_label(self) -> str:
+        """The results heading: "1 document", "19 documents", or "1 - 10 of 19 documents"
+        when there are more than one (and a page is shown)."""
+        noun = "document" if self.total == 1 else "documents"
+        if self.total > 1 and self.page:
+            return f"{self.start} - {self.end} of {self.total} {noun}"
+        return f"{self.total} {noun}"
+
+    @property
+    def suggestion_links(self) -> list[tuple[str, str]]:
+        """(search, address) of "Did you mean": the best first, then the other close ones."""
+        if not self.suggestion:
+            return []
+        found = [self.suggestion.best, *self.suggestion.alternatives]
+        return [(text, self.url(q=text)) for text in found]
+
+    @property
+    def show_label(self) -> str:
+        """The drawer's way back to the results."""
+        return f"Show {self.total} result{'' if self.total == 1 else 's'}"
 
     @property
     def sort(self) -> str:
@@ -132,7 +171,7 @@ class Listing:
     def chips(self) -> list[Chip]:
         chips = []
         if self.q:
-            chips.append(Chip("Search", f"“{self.q}”", self.url(q=None)))
+            chips.append(Chip("Search", self.quoted_q, self.url(q=None)))
         for facet in self.facets or self._facets_from_query():
             for value in facet.selected:
                 others = [v for v in self.path_query.get(facet.param, []) if v != value.value]
@@ -163,8 +202,14 @@ class Listing:
 
     @property
     def hidden_inputs(self) -> list[tuple[str, str]]:
-        """Choices the refine form carries unchanged, so a new search keeps them."""
-        keep = [*FACET_PARAMS, "role", "sort", "page_size"]
+        """Choices the dates form carries unchanged: the search and the facets."""
+        keep = ["q", *FACET_PARAMS, "role", "sort", "page_size"]
+        return [(k, v) for k in keep for v in self.path_query.get(k, [])]
+
+    @property
+    def search_hidden_inputs(self) -> list[tuple[str, str]]:
+        """Choices the search box carries unchanged, so a new search keeps them."""
+        keep = [*FACET_PARAMS, "role", "date_from", "date_to", "sort", "page_size"]
         return [(k, v) for k in keep for v in self.path_query.get(k, [])]
 
     @cached_property
@@ -187,7 +232,11 @@ class Listing:
 
     @property
     def last_url(self) -> str:
-        return self.page_url(self.page.paginator.num_pages) if self.page else ""
+        return self.page_url(self.num_pages) if self.page or self.total else ""
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
     @property
     def previous_url(self) -> str:
@@ -200,6 +249,20 @@ class Listing:
         if self.page and self.page.has_next():
             return self.page_url(self.page.next_page_number())
         return ""
+
+
+def quoted(q: str) -> str:
+    """`q` in curly quotes; a `"phrase"` inside it gets curly quotes of its own instead."""
+    if '"' not in q:
+        return f"“{q}”"
+    out, opening = [], True
+    for ch in q:
+        if ch == '"':
+            out.append("“" if opening else "”")
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out) + ("" if opening else "”")
 
 
 def _has_nul(querydict) -> bool:
@@ -254,12 +317,26 @@ def page_rows(result: SearchResult, *, with_text: bool) -> list[Document]:
     )
     by_id = {row.pk: row for row in rows}
     ordered = [by_id[pk] for pk in result.ids if pk in by_id]
+    extra = name_terms(result.query, _name_forms(list(by_id))) if with_text and by_id else ()
     for doc in ordered:
         doc.snippet = None
         if with_text:
-            doc.title_html = highlight(result.query, doc.title)
-            doc.snippet = document_snippet(result.query, doc.summary, doc.full_text)
+            doc.title_html = highlight(result.query, doc.title, extra)
+            doc.snippet = document_snippet(result.query, doc.summary, doc.full_text, extra)
     return ordered
+
+
+def _name_forms(document_ids: list[int]) -> list[list[str]]:
+    """The name and variants of every person, organization and place these (public)
+    documents name, one list per entity, in one statement."""
+    kinds = [
+        model.objects.filter(document_links__document_id__in=document_ids).values_list(
+            "name", "variants"
+        )
+        for model in (Person, Organization, Place)
+    ]
+    rows = kinds[0].union(*kinds[1:], all=True)
+    return [[name, *filter(None, map(str.strip, variants.splitlines()))] for name, variants in rows]
 
 
 ROLE_NOTE = (
@@ -281,7 +358,7 @@ def read_filters(request, within: tuple[str, object] | None = None) -> Listing:
         )
     notes = _shortened(data)
     filterset = DocumentFilter(data, queryset=no_documents)
-    listing = Listing(filterset, _known_params(data), notes=notes)
+    listing = Listing(filterset, _known_params(data), notes=notes, within=within is not None)
     listing.page_size = _page_size(data.getlist("page_size"))
     if not filterset.is_valid():
         listing.status = 400
@@ -336,6 +413,8 @@ def build_listing(request, *, within: tuple[str, object] | None = None) -> Listi
         _not_found(listing, raw_page, paginator)
         return listing
     listing.page = Page(page_rows(result, with_text=bool(listing.q)), number, paginator)
+    if listing.q:
+        listing.suggestion = suggest(listing.q)
     listing.histogram = build_histogram(
         result.years, result.undated, lambda start, end: listing.url(date_from=start, date_to=end)
     )

@@ -69,7 +69,7 @@ def test_list_counts_come_from_the_search_engine_not_from_sql(client, django_ass
     assert "Kashgar" in response.content.decode()
     with django_assert_num_queries(5) as filtered:  # + the chosen slug to its id
         response = client.get("/documents/?place=kashgar")
-    assert "1 - 1 of 1" in response.content.decode()
+    assert ">1 document<" in response.content.decode()
     for query in [*unfiltered.captured_queries, *filtered.captured_queries]:
         assert "COUNT(" not in query["sql"].upper() and "GROUP BY" not in query["sql"].upper()
 

@@ -85,7 +85,8 @@ def pagination(page):
 
 
 def search_from_header(page, words: str) -> None:
-    box = page.get_by_role("search").get_by_label("Search the archive")
+    """The page's one search box (issue 10: the list page has its own, not the header's)."""
+    box = page.get_by_role("search").get_by_role("searchbox")
     box.fill(words)
     box.press("Enter")
 
@@ -232,9 +233,9 @@ def test_search_and_pagination_work_without_javascript(open_page):
     pagination(page).get_by_role("link", name="Previous page").click()
     expect(results_count(page)).to_contain_text("1 - 10 of 19")
 
-    # The sidebar form and the per-page choice submit as plain forms too.
-    page.get_by_label("Words").fill("Beria")
-    page.get_by_role("button", name="Apply").click()
+    # The search box and the per-page choice submit as plain forms too.
+    page.get_by_role("search").get_by_label("Search the documents").fill("Beria")
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Documents matching “Beria”")
     page.get_by_label("Per page").select_option("20")
     page.get_by_role("button", name="Update").click()

@@ -12,7 +12,7 @@ then loads from PostgreSQL by id.
 from documents.search.engine import counting, store
 from documents.search.engine.checking import check, indexed_versions, lag, status
 from documents.search.engine.follower import Follower
-from documents.search.engine.highlight import document_snippet, highlight, snippet
+from documents.search.engine.highlight import document_snippet, highlight, name_terms, snippet
 from documents.search.engine.indexer import (
     NeedsRebuild,
     apply_inline,
@@ -53,6 +53,7 @@ __all__ = [
     "index_state",
     "indexed_versions",
     "lag",
+    "name_terms",
     "parse",
     "rebuild",
     "related",

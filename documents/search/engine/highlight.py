@@ -16,9 +16,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents.search.engine.analysis import fold, words
-from documents.search.engine.query import ParsedQuery, Phrase, Term, highlight_terms
+from documents.search.engine.query import ParsedQuery, Phrase, Term, highlight_terms, term_of
 
 SNIPPET_WORDS = 35
+MIN_NAME_MATCH = 3  # characters of a name the query must match to mark the name's other forms
 FRAGMENTS = 2
 ELLIPSIS = "…"
 _TAG = re.compile(r"<[^>]*>")
@@ -30,9 +31,25 @@ def plain_text(markup: str) -> str:
     return html.unescape(_TAG.sub(" ", markup or ""))
 
 
-def spans(parsed: ParsedQuery, text: str) -> list[tuple[int, int]]:
-    """(start, end) character ranges of `text` that the query matches, merged and sorted."""
-    wanted = highlight_terms(parsed)
+def name_terms(parsed: ParsedQuery, entities: list[list[str]]) -> tuple[Term | Phrase, ...]:
+    """Every form of each entity (a list of its name and variants) that the query names by
+    one of its forms: a search for "Ma Chung-ying" then marks "Ma Zhongying" whole where
+    the text spells him so, as the index found him. A match of fewer than MIN_NAME_MATCH
+    characters ("Ma") does not count."""
+    found: list[Term | Phrase] = []
+    for forms in entities:
+        named = any(
+            end - start >= MIN_NAME_MATCH for form in forms for start, end in spans(parsed, form)
+        )
+        if named:
+            found += [t for t in map(term_of, forms) if t is not None and t not in found]
+    return tuple(found)
+
+
+def spans(parsed: ParsedQuery, text: str, extra=()) -> list[tuple[int, int]]:
+    """(start, end) character ranges of `text` that the query (and `extra` terms) match,
+    merged and sorted."""
+    wanted = [*highlight_terms(parsed), *extra]
     if not wanted or not text:
         return []
     tokens = words(fold(text))
@@ -69,17 +86,21 @@ def _marked(text: str, found: list[tuple[int, int]], start: int = 0, end: int | 
     return "".join(out)
 
 
-def highlight(parsed: ParsedQuery, text: str) -> SafeString:
+def highlight(parsed: ParsedQuery, text: str, extra=()) -> SafeString:
     """All of `text` (a title), escaped, with every match marked."""
-    return mark_safe(_marked(text, spans(parsed, text)))
+    return mark_safe(_marked(text, spans(parsed, text, extra)))
 
 
 def snippet(
-    parsed: ParsedQuery, text: str, size: int = SNIPPET_WORDS, fragments: int = FRAGMENTS
+    parsed: ParsedQuery,
+    text: str,
+    size: int = SNIPPET_WORDS,
+    fragments: int = FRAGMENTS,
+    extra=(),
 ) -> SafeString | None:
     """Up to `fragments` passages of about `size` words holding the most matches, in text
     order, with an ellipsis where text was left out; None when nothing matches."""
-    found = spans(parsed, text)
+    found = spans(parsed, text, extra)
     if not found:
         return None
     bounds = [(m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -121,6 +142,9 @@ def _word_index(starts: list[int], position: int) -> int:
     return max(0, bisect.bisect_right(starts, position) - 1)
 
 
-def document_snippet(parsed: ParsedQuery, summary: str, full_text: str) -> SafeString | None:
+def document_snippet(
+    parsed: ParsedQuery, summary: str, full_text: str, extra=()
+) -> SafeString | None:
     """The passage shown under a result: from the summary and the translation."""
-    return snippet(parsed, f"{summary or ''} {ELLIPSIS} {plain_text(full_text)}".strip())
+    text = f"{summary or ''} {ELLIPSIS} {plain_text(full_text)}".strip()
+    return snippet(parsed, text, extra=extra)

@@ -174,6 +174,11 @@ def _value(text: str) -> Node | None:
     return Phrase(tuple((position - first, word) for position, word in found))
 
 
+def term_of(text: str) -> Term | Phrase | None:
+    """What `text` (a name, say) is as one searchable item: a word or a phrase."""
+    return _value(fold(text or ""))
+
+
 def _not(child: Node | None) -> Node | None:
     if child is None:
         return None
