@@ -12,8 +12,8 @@ selectors take the user and return everything for them, the public selection for
 """
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Now
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Greatest, Now
 from django.utils import timezone
 
 from documents.models import (
@@ -157,19 +157,18 @@ def visible_entities(model: type[models.Model], *, user=None) -> models.QuerySet
     return model.objects.all() if may_preview(user) else public_entities(model)
 
 
-def public_document_count(model: type[models.Model]):
-    """Each record's number of public documents, as a correlated subquery to annotate a page
-    of `model` with: PostgreSQL evaluates it after the LIMIT, only for the rows shown."""
-    relation = DOCUMENT_ENTITIES[model]
-    counts = (
-        published_documents()
-        .filter(**{relation: OuterRef("pk")})
+def public_document_counts(model: type[models.Model]) -> dict[int, int]:
+    """Every public record of `model` with its number of public documents, in one grouped
+    statement over the links (for a whole A–Z list, kept per content version by its caller)."""
+    path = ENTITY_DOCUMENTS[model]
+    rows = (
+        public_entities_joined(model)
         .order_by()
-        .values(relation)
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
+        .values("pk")
+        .annotate(n=Count(path, distinct=True))
+        .values_list("pk", "n")
     )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    return dict(rows)
 
 
 def public_entities_joined(model: type[models.Model]) -> models.QuerySet:

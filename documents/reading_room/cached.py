@@ -10,7 +10,7 @@ moment either.
 from django.utils import timezone
 
 from archive.cache import DEFAULT_TIMEOUT, cached
-from documents.selectors import next_embargo_end
+from documents.selectors import next_embargo_end, public_document_counts
 
 
 def _until(moment) -> float | None:
@@ -42,3 +42,11 @@ def public_timeout(value=None) -> int:
 def cached_public(name: str, build):
     """`build()` for what every reader sees alike, from the shared cache when fresh."""
     return cached(f"public:{name}", build, timeout=public_timeout)
+
+
+def public_entity_counts(model) -> dict[int, int]:
+    """`model`'s public records (`selectors.public_entities`, the one rule) with their
+    numbers of public documents, decided once per content version and shared: at a million
+    documents deciding it takes seconds, which every A–Z page would otherwise repeat."""
+    label = model._meta.label_lower
+    return cached_public(f"entity-counts:{label}", lambda: public_document_counts(model))

@@ -8,7 +8,9 @@ import socket
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive.cache import bump_cache_version, cache_version, cached
@@ -138,3 +140,25 @@ def test_an_unreachable_cache_only_costs_speed(client):
         assert client.get("/documents/").status_code == 200
         DocumentFactory(title="Saved while the cache is down")
         assert "Saved while the cache is down" in client.get("/").content.decode()
+
+
+def test_a_z_counts_are_kept_per_content_version_and_follow_a_withdrawal(client, editor):
+    """The A–Z list's records and counts are decided once per content version: a second
+    request reads them from the cache, and a withdrawal drops the place at once."""
+    kashgar = PlaceFactory(name="Kashgar", slug="kashgar")
+    first = DocumentPlaceFactory(place=kashgar).document
+    DocumentPlaceFactory(place=kashgar)
+    assert "2 documents" in _a_z_line(client, "Kashgar")
+    with CaptureQueriesContext(connection) as again:
+        assert "2 documents" in _a_z_line(client, "Kashgar")
+    assert not [q for q in again.captured_queries if "GROUP BY" in q["sql"].upper()]
+    workflow.withdraw(first, editor)
+    assert "1 document" in _a_z_line(client, "Kashgar")
+    workflow.withdraw(kashgar.document_links.exclude(document=first).get().document, editor)
+    assert "Kashgar" not in client.get("/places/").content.decode()
+
+
+def _a_z_line(client, name: str) -> str:
+    html = client.get("/places/").content.decode()
+    start = html.index(f">{name}<")
+    return html[start : html.index("</li>", start)]
