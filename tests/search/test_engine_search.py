@@ -294,3 +294,27 @@ def test_stop_words_inside_a_phrase_keep_their_places():
     found = titles(q=q)
     assert sorted(found) == ["Cipher for a unit", "Orders to the cipher of the unit"]
     assert set(found) == set(published_documents().search(q).values_list("title", flat=True))
+
+
+def test_kept_facet_groups_follow_new_documents_lifted_embargoes_and_other_choices():
+    """A chosen facet's own counts under dates are kept per process and shared by every
+    choice, but never past a change, an embargo lifting, or for other dates."""
+    now = datetime.datetime.now(datetime.UTC)
+    first, second = PersonFactory(), PersonFactory()
+    dated("A", "1938-05-01").person_links.create(person=first)
+    embargoed = dated("B", "1938-06-01", publish_on=now + datetime.timedelta(days=1))
+    embargoed.person_links.create(person=second)
+
+    def people(person, when=now, **request):
+        request = SearchRequest(facets={"person": [person.pk]}, date_from=datetime.date(1938, 1, 1),
+                                now=when, **request)  # fmt: skip
+        return dict(search(request).facet_counts["person"])
+
+    assert people(first) == {first.pk: 1}
+    assert people(second) == {first.pk: 1, second.pk: 0}  # the same group, reused
+    assert people(second, now + datetime.timedelta(days=2)) == {first.pk: 1, second.pk: 1}
+    assert people(first) == {first.pk: 1}  # before the embargo lifts
+    dated("C", "1939-01-01").person_links.create(person=second)
+    assert people(first) == {first.pk: 1, second.pk: 1}  # a new index state
+    early = SearchRequest(facets={"person": [first.pk]}, date_from=datetime.date(1939, 1, 1))
+    assert dict(search(early).facet_counts["person"]) == {second.pk: 1, first.pk: 0}

@@ -181,7 +181,10 @@ def _count_tasks(searcher, base, filters, chosen, request, state, now: int):
     if not (narrowed or request.facet_names):
         unfiltered = partial(counting.unfiltered_counts, searcher, base, state, now, size)
     options = (request.with_facets, request.with_histogram, request.facet_names)
-    return counting.tasks(searcher, base, filters, chosen, size, options, unfiltered)
+    # Everything the base and the facet filters are made of: groups are kept under it.
+    kept_as = (state, now, request.q.strip(), request.date_from, request.date_to,
+               request.within, tuple(sorted(request.roles)))  # fmt: skip
+    return counting.tasks(searcher, base, filters, chosen, size, options, unfiltered, kept_as)
 
 
 def _fill(result: SearchResult, request: SearchRequest, parts: list[counting.Counts]) -> None:
