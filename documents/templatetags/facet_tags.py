@@ -1,9 +1,9 @@
 """Facet values of a list, rendered in Python.
 
-A list page shows eight facets of up to fifty values each: through an `{% include %}` per
-value, those 400 links were most of the page's rendering time (and `format_html` per value
-still a fifth of it). The markup is the one its template had, one `<li>` per value; labels
-and addresses are escaped here, counts are integers.
+A list page shows eight facets of up to `listing.FACET_LIMIT` values each: through an
+`{% include %}` per value, those links were most of the page's rendering time (and
+`format_html` per value still a fifth of it). The markup is the one its template had, one
+`<li>` per value; labels and addresses are escaped here, counts are integers.
 """
 
 from html import escape
