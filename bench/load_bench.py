@@ -7,7 +7,9 @@ Redis cache from BENCH_REDIS_URL, default redis://127.0.0.1:6379/4) on --port, a
 locust's headless client with the reading room's mix (bench/locustfile.py: lists, searches,
 facets, documents, entity pages, API) for --seconds with --users concurrent readers. Prints
 requests per second, failures and p50/p95/p99 per kind of page. The load generator shares the
-server, so the numbers are a floor.
+server, so the numbers are a floor. With `--warm-up N` the same load runs N seconds first,
+unmeasured: the numbers are then those of a server whose page cache holds what readers ask
+for often, as after hours of service, rather than of one just started.
 """
 
 import argparse
@@ -42,6 +44,14 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: 2 per CPU)")
     parser.add_argument("--threads", type=int, help="threads per worker (default 4)")
     parser.add_argument("--no-cache", action="store_true", help="no Redis: per-process cache")
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=0,
+        help="first run the same load for this many seconds, unmeasured: a server that has "
+        "been serving, whose caches hold what readers ask for (default 0: from cold caches, "
+        "after a 5 s trickle of 8 readers)",
+    )
     add_corpus_arguments(parser)
     args = parser.parse_args()
 
@@ -69,6 +79,9 @@ def run(args, prefix: str) -> None:
             (tmp / "targets.json").write_text(json.dumps(found))
             log(f"warming up, then {args.users} readers for {args.seconds} s on {server.url}")
             run_locust(server.url, 8, 5, tmp, tmp / "targets.json")
+            if args.warm_up > 0:
+                log(f"warm-up: {args.users} readers for {args.warm_up} s, not measured")
+                run_locust(server.url, args.users, args.warm_up, tmp, tmp / "targets.json")
             stats = run_locust(server.url, args.users, args.seconds, tmp, tmp / "targets.json")
         report(stats, args, env)
 
@@ -77,7 +90,8 @@ def report(stats: dict, args, env: dict) -> None:
     workers = env.get("WEB_CONCURRENCY") or f"{2 * (os.cpu_count() or 1)} (default)"
     print(f"\n{args.users} clients, {args.seconds} s, gunicorn workers {workers}, "
           f"threads {env.get('GUNICORN_THREADS', '4 (default)')}, "
-          f"cache {'Redis' if 'CACHE_URL' in env else 'per process'}")  # fmt: skip
+          f"cache {'Redis' if 'CACHE_URL' in env else 'per process'}, "
+          f"warm-up {args.warm_up} s")  # fmt: skip
     print(f"{'page':<14}{'requests':>10}{'failures':>10}{'p50 ms':>9}{'p99 ms':>9}")
     for name, (count, failures, p50, p99) in sorted(stats["by_name"].items()):
         print(f"{name:<14}{count:>10}{failures:>10}{p50:>9.0f}{p99:>9.0f}")
