@@ -164,3 +164,16 @@ def _a_z_line(client, name: str) -> str:
     html = client.get("/places/").content.decode()
     start = html.index(f">{name}<")
     return html[start : html.index("</li>", start)]
+
+
+def test_the_a_z_name_filter_follows_a_rename(client):
+    """Names are folded once per content version for the A–Z filter: a rename is a write,
+    so the next search finds the new name and not the old one."""
+    kashgar = PlaceFactory(name="Kashgar", slug="kashgar")
+    DocumentPlaceFactory(place=kashgar)
+    assert ">Kashgar<" in client.get("/places/?q=KASHGAR").content.decode()
+    assert ">Kashgar<" not in client.get("/places/?q=kashi").content.decode()
+    kashgar.name = "Kashi"
+    kashgar.save()
+    assert ">Kashi<" in client.get("/places/?q=kashi").content.decode()
+    assert ">Kashi<" not in client.get("/places/?q=kashgar").content.decode()
