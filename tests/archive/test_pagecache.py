@@ -141,7 +141,11 @@ def test_nothing_is_kept_past_the_next_embargo(client):
     soon = timezone.now() + datetime.timedelta(milliseconds=900)
     DocumentFactory(title="Almost public", publish_on=soon)
     assert shared.content_lifetime(300) == 0  # lifting within the second: keep nothing
-    assert HEADER not in client.get("/documents/")
+    response = client.get("/documents/")
+    # On a loaded machine the embargo may have lifted before the page was built: only an
+    # answer built before it lifts must not be kept.
+    if timezone.now() < soon:
+        assert HEADER not in response
 
 
 @pytest.mark.django_db(databases=["default", REPLICA])
